@@ -1,0 +1,80 @@
+/// Every error the library throws is one of these small enums. `message` is the user-facing line
+/// (lowercase, no final period, never a secret); `hint` an optional second line.
+public protocol NBKeyError: Error, CustomStringConvertible {
+    var message: String { get }
+    var hint: String? { get }
+}
+
+extension NBKeyError {
+    public var hint: String? { nil }
+    public var description: String { message }
+}
+
+public enum SealedBoxError: NBKeyError, Equatable {
+    /// Shorter than ephemeral key + tag: not a sealed box at all.
+    case tooShort(length: Int64)
+    /// The Poly1305 tag did not match: damaged, or sealed to another key.
+    case authenticationFailed
+    /// A low-order or otherwise unusable X25519 public key (shared secret would be all zero).
+    case invalidPublicKey
+
+    public var message: String {
+        switch self {
+        case .tooShort(let n): return "not a sealed file: \(n) bytes, a sealed file has at least 48"
+        case .authenticationFailed: return "authentication failed: the file is damaged or was not sealed to this key"
+        case .invalidPublicKey: return "invalid public key: a low-order X25519 point"
+        }
+    }
+    public var hint: String? {
+        self == .authenticationFailed ? "check that you used the key file of the account that bought this file" : nil
+    }
+}
+
+public enum KeyError: NBKeyError, Equatable {
+    case badEncoding(what: String)
+    case badLength(what: String, expected: Int, got: Int)
+    case notJSON(reason: String)
+    case missingField(String)
+    case mismatch
+    case notUTF8
+
+    public var message: String {
+        switch self {
+        case .badEncoding(let what): return "\(what) is not valid base64"
+        case .badLength(let what, let expected, let got): return "\(what) must be \(expected) bytes, got \(got)"
+        case .notJSON(let reason): return "key file is not valid JSON: \(reason)"
+        case .missingField(let name): return "key file has no \"\(name)\" field"
+        case .mismatch: return "key file's public key does not belong to its private key"
+        case .notUTF8: return "key file is not UTF-8 text"
+        }
+    }
+}
+
+public enum FileError: NBKeyError, Equatable {
+    case cannotOpen(path: String, reason: String)
+    case cannotRead(path: String, reason: String)
+    case cannotWrite(path: String, reason: String)
+    case exists(path: String)
+    case sameFile(path: String)
+    case noDirectory(path: String)
+    case isDirectory(path: String)
+
+    public var message: String {
+        switch self {
+        case .cannotOpen(let p, let r): return "cannot open \(p): \(r)"
+        case .cannotRead(let p, let r): return "cannot read \(p): \(r)"
+        case .cannotWrite(let p, let r): return "cannot write \(p): \(r)"
+        case .exists(let p): return "\(p) already exists"
+        case .sameFile(let p): return "output \(p) is the input file"
+        case .noDirectory(let p): return "output directory \(p) does not exist"
+        case .isDirectory(let p): return "\(p) is a directory"
+        }
+    }
+    public var hint: String? {
+        switch self {
+        case .exists: return "use --force to replace it"
+        case .sameFile: return "use --in-place to replace the input after it authenticates"
+        default: return nil
+        }
+    }
+}

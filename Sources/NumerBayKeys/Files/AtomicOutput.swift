@@ -1,0 +1,173 @@
+import CSodium
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Where a result goes: a path, written atomically, or standard output.
+public enum OutputTarget: Equatable, Sendable {
+    case path(String, overwrite: Bool)
+    case standardOutput
+
+    public init(_ argument: String, overwrite: Bool) {
+        self = argument == "-" ? .standardOutput : .path(argument, overwrite: overwrite)
+    }
+}
+
+/// An output that appears all at once or not at all. Bytes go to a temporary file; `commit`
+/// fsyncs it and renames it into place. Without `commit` (an error, a thrown tag check) the
+/// temporary file is removed and the destination is untouched. For standard output the temporary
+/// file is anonymous (unlinked at once) and copied out only on `commit`, so nothing unverified is
+/// ever released to a pipe.
+public final class AtomicOutput {
+    public let name: String
+    private let destination: String?
+    private let directory: String
+    private let overwrite: Bool
+    private let mode: mode_t
+    private var tempPath: String?
+    let fd: Int32
+    private var finished = false
+
+    /// 0666 less the process umask: the mode an ordinary new file (not a key file) gets.
+    public static let ordinaryFileMode: mode_t = {
+        let mask = umask(0o022)
+        umask(mask)
+        return 0o666 & ~mask
+    }()
+
+    /// - Parameters:
+    ///   - mode: permission bits of the final file (key files: 0o600).
+    ///   - input: when given, refuse a destination that is this same file.
+    public init(_ target: OutputTarget, mode: mode_t, input: InputFile? = nil, allowSameFile: Bool = false) throws {
+        self.mode = mode
+        switch target {
+        case .standardOutput:
+            name = "standard output"
+            destination = nil
+            overwrite = true
+            let tmp = getenv("TMPDIR").map { String(cString: $0) } ?? ""
+            directory = tmp.isEmpty ? "/tmp" : tmp
+        case .path(let path, let ow):
+            name = path
+            destination = path
+            overwrite = ow
+            directory = Self.directoryName(of: path)
+            var st = stat()
+            guard stat(directory, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+                throw FileError.noDirectory(path: directory)
+            }
+            var lst = stat()
+            if lstat(path, &lst) == 0 {
+                if (lst.st_mode & S_IFMT) == S_IFDIR { throw FileError.isDirectory(path: path) }
+                var target = stat()
+                if stat(path, &target) == 0, let id = input?.identity,
+                   UInt64(target.st_dev) == id.dev, UInt64(target.st_ino) == id.ino, !allowSameFile {
+                    throw FileError.sameFile(path: path)
+                }
+                if !ow { throw FileError.exists(path: path) }
+            }
+        }
+        let base = destination.map { Self.baseName(of: $0) } ?? "stdout"
+        var opened: Int32 = -1
+        var path = ""
+        for _ in 0..<16 {
+            path = directory + "/." + base + ".nbkey-" + Hex.encode(Sodium.randomBytes(6)) + ".tmp"
+            opened = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            if opened >= 0 || errno != EEXIST { break }
+        }
+        guard opened >= 0 else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
+        fd = opened
+        if destination == nil {
+            unlink(path)
+            tempPath = nil
+        } else {
+            tempPath = path
+        }
+    }
+
+    deinit {
+        if !finished { abort() }
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        try writeFully(fd, bytes, name: name)
+    }
+
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    public func write(_ secret: SecretBytes) throws {
+        try secret.withUnsafeBytes { try write($0) }
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws {
+        try pwriteFully(fd, bytes, at: offset, name: name)
+    }
+
+    /// Makes the output visible: fsync, then rename into place (or copy to standard output).
+    public func commit() throws {
+        precondition(!finished)
+        do {
+            if let destination, let tempPath {
+                guard fchmod(fd, mode) == 0, fsync(fd) == 0 else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
+                if overwrite {
+                    // rename replaces a symlink at the destination itself, never the file it points to.
+                    guard rename(tempPath, destination) == 0 else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
+                } else {
+                    // link fails if anything (even a dangling symlink) appeared at the destination meanwhile.
+                    guard link(tempPath, destination) == 0 else {
+                        if errno == EEXIST { throw FileError.exists(path: destination) }
+                        throw FileError.cannotWrite(path: name, reason: errnoText())
+                    }
+                    unlink(tempPath)
+                }
+                self.tempPath = nil
+                close(fd)
+                finished = true
+                let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+            } else {
+                try copyToStandardOutput()
+                close(fd)
+                finished = true
+            }
+        } catch {
+            abort()
+            throw error
+        }
+    }
+
+    private func copyToStandardOutput() throws {
+        guard lseek(fd, 0, SEEK_SET) == 0 else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        defer { sodium_memzero(buffer.baseAddress, buffer.count); buffer.deallocate() }
+        while true {
+            let n = read(fd, buffer.baseAddress!, buffer.count)
+            if n < 0 { if errno == EINTR { continue }; throw FileError.cannotRead(path: "temporary file", reason: errnoText()) }
+            if n == 0 { return }
+            try writeFully(1, UnsafeRawBufferPointer(rebasing: buffer[0..<n]), name: name)
+        }
+    }
+
+    /// Discards everything written; the destination is left as it was.
+    public func abort() {
+        guard !finished else { return }
+        finished = true
+        if let tempPath { unlink(tempPath) }
+        close(fd)
+    }
+
+    static func directoryName(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let dir = String(path[..<slash])
+        return dir.isEmpty ? "/" : dir
+    }
+
+    static func baseName(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+}

@@ -1,0 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+public enum NumerBayKeysVersion {
+    public static let string = "0.1.0"
+}
+
+public enum StandardStreams {
+    public static func writeOut(_ bytes: UnsafeRawBufferPointer) throws {
+        try writeFully(1, bytes, name: "standard output")
+    }
+
+    public static func writeOut(_ secret: SecretBytes) throws {
+        try secret.withUnsafeBytes { try writeOut($0) }
+    }
+
+    /// Best effort: there is nowhere left to report a failure to write to stderr.
+    public static func writeErr(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { _ = try? writeFully(2, $0, name: "standard error") }
+    }
+}
+
+public enum SecretHygiene {
+    /// No core file may carry secrets out of a crashed process.
+    public static func disableCoreDumps() {
+        var limit = rlimit(rlim_cur: 0, rlim_max: 0)
+        _ = setrlimit(Int32(RLIMIT_CORE.rawValue), &limit)
+    }
+}

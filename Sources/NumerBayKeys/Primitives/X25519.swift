@@ -1,0 +1,86 @@
+import CSodium
+
+/// Sizes read from libsodium, named once.
+enum Sizes {
+    static let publicKey = Int(crypto_box_publickeybytes())      // 32
+    static let secretKey = Int(crypto_box_secretkeybytes())      // 32
+    static let boxNonce = Int(crypto_box_noncebytes())           // 24
+    static let boxTag = Int(crypto_box_macbytes())               // 16
+    static let sharedKey = Int(crypto_box_beforenmbytes())       // 32
+    static let sealOverhead = Int(crypto_box_sealbytes())        // 48
+    static let secretboxKey = Int(crypto_secretbox_keybytes())   // 32
+    static let secretboxNonce = Int(crypto_secretbox_noncebytes()) // 24
+    static let secretboxTag = Int(crypto_secretbox_macbytes())   // 16
+}
+
+/// Somebody's X25519 public key (a NumerBay public key or a MetaMask encryption public key).
+public struct PublicKey: Equatable, Sendable {
+    public let bytes: [UInt8]
+
+    public init(bytes: [UInt8]) throws {
+        guard bytes.count == Sizes.publicKey else {
+            throw KeyError.badLength(what: "public key", expected: Sizes.publicKey, got: bytes.count)
+        }
+        self.bytes = bytes
+    }
+
+    public init(base64: String) throws {
+        guard let raw = Base64.decode(base64) else { throw KeyError.badEncoding(what: "public key") }
+        try self.init(bytes: raw)
+    }
+
+    public var base64: String { Base64.encode(bytes) }
+}
+
+/// An X25519 key pair as `nacl.box.keyPair()` makes it: the secret is stored unclamped.
+public final class KeyPair: Sendable {
+    public let publicKey: PublicKey
+    public let secretKey: SecretBytes
+
+    /// Derives the public key from `secretKey` (any 32 bytes; X25519 clamps internally).
+    public init(secretKey: SecretBytes) throws {
+        guard secretKey.count == Sizes.secretKey else {
+            throw KeyError.badLength(what: "private key", expected: Sizes.secretKey, got: secretKey.count)
+        }
+        self.secretKey = secretKey
+        var pk = [UInt8](repeating: 0, count: Sizes.publicKey)
+        secretKey.withUnsafeBytes { sk in
+            // crypto_scalarmult_base only fails for a secret that clamps to zero, which X25519
+            // clamping makes impossible.
+            Sodium.mustSucceed(crypto_scalarmult_base(&pk, sk.baseAddress!.assumingMemoryBound(to: UInt8.self)),
+                               "crypto_scalarmult_base")
+        }
+        publicKey = try PublicKey(bytes: pk)
+    }
+
+    public static func generate() -> KeyPair {
+        Sodium.initialize()
+        // The secret goes straight into wiped memory.
+        return try! KeyPair(secretKey: SecretBytes.random(count: Sizes.secretKey))
+    }
+}
+
+enum X25519 {
+    /// crypto_box_beforenm: HSalsa20 of the X25519 shared secret. Fails for low-order points,
+    /// whose shared secret would be all zero.
+    static func sharedKey(ourSecret: SecretBytes, theirPublic: PublicKey) throws -> SecretBytes {
+        let k = SecretBytes(count: Sizes.sharedKey)
+        let rc: Int32 = k.withUnsafeMutableBytes { kp in
+            ourSecret.withUnsafeBytes { sk in
+                crypto_box_beforenm(kp.baseAddress!.assumingMemoryBound(to: UInt8.self), theirPublic.bytes,
+                                    sk.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            }
+        }
+        try Sodium.check(rc, SealedBoxError.invalidPublicKey)
+        return k
+    }
+}
+
+enum Blake2b {
+    static func hash(_ input: [UInt8], outputLength: Int) -> [UInt8] {
+        Sodium.initialize()
+        var out = [UInt8](repeating: 0, count: outputLength)
+        Sodium.mustSucceed(crypto_generichash(&out, outputLength, input, UInt64(input.count), nil, 0), "crypto_generichash")
+        return out
+    }
+}

@@ -1,0 +1,63 @@
+import CSodium
+
+/// Secret key material: manually allocated, wiped with `sodium_memzero` on release, never
+/// printed. No `==`: compare with `constantTimeEquals`.
+public final class SecretBytes: @unchecked Sendable, CustomStringConvertible {
+    private let storage: UnsafeMutableRawBufferPointer
+    public let count: Int
+
+    /// `count` zero bytes.
+    public init(count: Int) {
+        precondition(count >= 0)
+        Sodium.initialize()
+        self.count = count
+        // Allocate at least one byte so the base address is never nil, even for empty secrets.
+        storage = .allocate(byteCount: max(count, 1), alignment: 16)
+        storage.initializeMemory(as: UInt8.self, repeating: 0)
+    }
+
+    /// Copies `bytes`; the caller remains responsible for wiping its own copy.
+    public convenience init<C: Collection>(copying bytes: C) where C.Element == UInt8 {
+        self.init(count: bytes.count)
+        UnsafeMutableRawBufferPointer(rebasing: storage[0..<count]).copyBytes(from: bytes)
+    }
+
+    public static func random(count: Int) -> SecretBytes {
+        let s = SecretBytes(count: count)
+        s.withUnsafeMutableBytes { randombytes_buf($0.baseAddress!, $0.count) }
+        return s
+    }
+
+    deinit {
+        sodium_memzero(storage.baseAddress, storage.count)
+        storage.deallocate()
+    }
+
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(rebasing: storage[0..<count]))
+    }
+
+    public func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeMutableRawBufferPointer(rebasing: storage[0..<count]))
+    }
+
+    /// A new secret holding bytes `range` of this one.
+    public func slice(_ range: Range<Int>) -> SecretBytes {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count)
+        return withUnsafeBytes { SecretBytes(copying: $0[range]) }
+    }
+
+    public func constantTimeEquals(_ other: SecretBytes) -> Bool {
+        guard count == other.count else { return false }
+        if count == 0 { return true }
+        return withUnsafeBytes { a in
+            other.withUnsafeBytes { b in sodium_memcmp(a.baseAddress!, b.baseAddress!, count) == 0 }
+        }
+    }
+
+    /// Copies the secret out as plain bytes: only for material that is about to leave as output
+    /// the user asked for (a key file they export), never for logging.
+    public func exposedBytes() -> [UInt8] { withUnsafeBytes { Array($0) } }
+
+    public var description: String { "SecretBytes(\(count) bytes, redacted)" }
+}

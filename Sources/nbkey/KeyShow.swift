@@ -1,0 +1,18 @@
+import ArgumentParser
+import NumerBayKeys
+
+extension NBKey.Key {
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a key file's public key, after checking it belongs to the private key."
+        )
+
+        @Argument(help: "Key file (numerbay.json).")
+        var file: String
+
+        func run() throws {
+            let pair = try KeyFileIO.read(file)
+            try Terminal.writeOut(pair.publicKey.base64 + "\n")
+        }
+    }
+}

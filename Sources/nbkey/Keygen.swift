@@ -1,0 +1,23 @@
+import ArgumentParser
+import NumerBayKeys
+
+extension NBKey {
+    struct Keygen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a NumerBay key pair and write its key file (mode 0600).",
+            discussion: "Prints the public key (base64) on stdout."
+        )
+
+        @Option(name: .shortAndLong, help: "Key file to write.")
+        var output = "numerbay.json"
+
+        @Flag(help: "Replace an existing file.")
+        var force = false
+
+        func run() throws {
+            let pair = KeyPair.generate()
+            try KeyFileIO.write(pair, to: output, force: force)
+            try Terminal.writeOut(pair.publicKey.base64 + "\n")
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import NumerBayKeys
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one place the program exits: errors become `error: …` (+ `hint: …`) on stderr.
+SecretHygiene.disableCoreDumps()
+do {
+    var command = try NBKey.parseAsRoot()
+    do {
+        try command.run()
+    } catch let error as NBKeyError {
+        Terminal.fail(error.message, hint: error.hint, code: 1)
+    } catch let error as CLIError {
+        Terminal.fail(error.message, hint: error.hint, code: 1)
+    } catch {
+        Terminal.handleParserExit(error)
+    }
+} catch {
+    Terminal.handleParserExit(error)
+}
+exit(0)
