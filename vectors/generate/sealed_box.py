@@ -158,4 +158,4 @@ for c in cases:
 
 write(NAME, "Artifact files: libsodium sealed boxes (crypto_box_seal, FORMATS.md 3), "
       "ephemeral public key || tag || ciphertext. Positive cases are reproducible from ephemeral_secret_key.",
-      implementation("PyNaCl"), cases)
+      implementation("PyNaCl", "pycryptodome"), cases)
