@@ -28,7 +28,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "NumerBayKeysTests", dependencies: ["NumerBayKeys"]),
+        .testTarget(name: "NumerBayKeysTests", dependencies: ["NumerBayKeys", "CSodium"]),
         .testTarget(name: "nbkeyTests", dependencies: ["nbkey"]),
     ]
 )

@@ -1,0 +1,77 @@
+import CSodium
+import Testing
+@testable import NumerBayKeys
+
+/// The streaming sealed file against libsodium's one-shot crypto_box_seal / crypto_box_seal_open,
+/// at every chunk boundary of the stream.
+struct SealedFileTests {
+    static let chunk = SealedFile.chunkSize
+    static let sizes = [0, 1, 31, 32, 33, 63, 64, 65, 4095, chunk - 33, chunk - 32, chunk - 1, chunk, chunk + 1, chunk + 31,
+                        2 * chunk + 7]
+
+    static func randomBytes(_ n: Int) -> [UInt8] { Sodium.randomBytes(n) }
+
+    @Test(arguments: sizes)
+    func sealMatchesOneShotBoxByteForByte(size: Int) throws {
+        let recipient = KeyPair.generate()
+        let ephemeral = KeyPair.generate()
+        let plaintext = Self.randomBytes(size)
+        let streamed = try sealThroughFiles(plaintext, to: recipient.publicKey, ephemeral: ephemeral)
+        // crypto_box_seal is crypto_box_easy with this nonce, after the ephemeral public key.
+        let nonce = SealedFile.nonce(ephemeral: ephemeral.publicKey, recipient: recipient.publicKey)
+        var box = [UInt8](repeating: 0, count: size + 16)
+        let rc = ephemeral.secretKey.withUnsafeBytes { esk in
+            crypto_box_easy(&box, plaintext, UInt64(size), nonce, recipient.publicKey.bytes,
+                            esk.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+        #expect(rc == 0)
+        #expect(streamed == ephemeral.publicKey.bytes + box)
+    }
+
+    @Test(arguments: sizes)
+    func oneShotSealOpensInStreamAndBack(size: Int) throws {
+        let recipient = KeyPair.generate()
+        let plaintext = Self.randomBytes(size)
+        var sealed = [UInt8](repeating: 0, count: size + 48)
+        #expect(crypto_box_seal(&sealed, plaintext, UInt64(size), recipient.publicKey.bytes) == 0)
+        #expect(try openThroughFiles(sealed, with: recipient) == plaintext)
+
+        let ours = try sealThroughFiles(plaintext, to: recipient.publicKey)
+        var opened = [UInt8](repeating: 0, count: size)
+        let rc = recipient.secretKey.withUnsafeBytes { sk in
+            crypto_box_seal_open(&opened, ours, UInt64(ours.count), recipient.publicKey.bytes,
+                                 sk.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+        #expect(rc == 0)
+        #expect(opened == plaintext)
+    }
+
+    @Test(arguments: [0, 1, 47, 48, 100, 200])
+    func everyFlippedBitFailsAuthentication(bytePosition: Int) throws {
+        let recipient = KeyPair.generate()
+        var sealed = try sealThroughFiles(Self.randomBytes(160), to: recipient.publicKey)
+        for bit in 0..<8 {
+            sealed[bytePosition] ^= UInt8(1 << bit)
+            #expect(throws: SealedBoxError.self) { try openThroughFiles(sealed, with: recipient) }
+            sealed[bytePosition] ^= UInt8(1 << bit)
+        }
+    }
+
+    @Test func wrongKeyFailsAuthentication() throws {
+        let sealed = try sealThroughFiles(Self.randomBytes(1000), to: KeyPair.generate().publicKey)
+        #expect(throws: SealedBoxError.authenticationFailed) { try openThroughFiles(sealed, with: KeyPair.generate()) }
+    }
+
+    @Test(arguments: [0, 1, 31, 47])
+    func tooShortIsNotASealedFile(size: Int) {
+        #expect(throws: SealedBoxError.tooShort(length: Int64(size))) {
+            try openThroughFiles(Self.randomBytes(size), with: KeyPair.generate())
+        }
+    }
+
+    @Test func sealingToALowOrderPointIsRefused() {
+        #expect(throws: SealedBoxError.invalidPublicKey) {
+            try sealThroughFiles([1, 2, 3], to: try PublicKey(bytes: [UInt8](repeating: 0, count: 32)))
+        }
+    }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Every test: the Swift suite (library + CLI), the Python interop tests against PyNaCl, eth-account
+# and the NumerBay client, the Python vector check, and the browser check in headless Chromium.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh test
+scripts/venv.sh
+set -e
+swift build --build-tests
+export NBKEY="$PWD/.build/debug/nbkey"
+failed=0
+run() { echo "== $*"; "$@" || { echo "FAILED: $*"; failed=1; }; }
+run swift test --skip-build
+run .venv/bin/python tests/python/check_vectors.py
+if ls tests/python/test_*.py >/dev/null 2>&1; then
+  run .venv/bin/python -m pytest -q tests/python
+fi
+if [ -f tests/browser/run_browser_check.py ]; then
+  run .venv/bin/python tests/browser/run_browser_check.py
+fi
+exit $failed
