@@ -11,7 +11,7 @@ enum KeyFileIO {
     }
 
     static func write(_ pair: KeyPair, to path: String, force: Bool) throws {
-        let out = try AtomicOutput(.path(path, overwrite: force), mode: 0o600)
+        let out = try AtomicOutput(OutputTarget(path, overwrite: force), mode: 0o600)
         try out.write(KeyFile.serialize(pair))
         try out.commit()
     }

@@ -32,11 +32,12 @@ enum Vectors {
             precondition(unknown.isEmpty, "\(name).json case \(c["id"] ?? "?"): unknown fields \(unknown.sorted())")
             var strings: [String: String] = [:], ints: [String: Int] = [:], bools: [String: Bool] = [:]
             for (k, v) in c {
-                if let b = v as? Bool, type(of: v) == Bool.self { bools[k] = b }
+                if let n = v as? NSNumber, String(cString: n.objCType) == "c" { bools[k] = n.boolValue }
                 else if let s = v as? String { strings[k] = s }
                 else if let i = v as? Int { ints[k] = i }
                 else { preconditionFailure("\(name).json: field \(k) has an unexpected type") }
             }
+            precondition(strings.count + ints.count + bools.count == c.count)
             return VectorCase(id: c["id"] as! String, strings: strings, ints: ints, bools: bools)
         }
     }

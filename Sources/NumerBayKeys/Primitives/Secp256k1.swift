@@ -1,0 +1,73 @@
+import CSecp256k1
+
+/// Thin wrappers over libsecp256k1. Every argument is validated before the call: the library's
+/// illegal-argument callback aborts the process.
+enum Secp256k1 {
+    // A context is read-only after creation and safe to share between threads.
+    nonisolated(unsafe) static let context: OpaquePointer = {
+        guard let ctx = secp256k1_context_create(UInt32(SECP256K1_CONTEXT_SIGN | SECP256K1_CONTEXT_VERIFY)) else {
+            preconditionFailure("libsecp256k1: secp256k1_context_create failed")
+        }
+        return ctx
+    }()
+
+    /// libsecp256k1 returns 1 for success.
+    static func mustSucceed(_ rc: Int32, _ what: StaticString) {
+        if rc != 1 { preconditionFailure("libsecp256k1 \(what) failed on valid arguments") }
+    }
+
+    /// True when `key` is 32 bytes and 1 ≤ key < n.
+    static func isValidSecretKey(_ key: SecretBytes) -> Bool {
+        key.count == 32 && key.withUnsafeBytes {
+            secp256k1_ec_seckey_verify(context, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) == 1
+        }
+    }
+
+    /// The 64-byte uncompressed public key, without its 0x04 prefix.
+    static func publicKey(of key: SecretBytes) -> [UInt8] {
+        precondition(isValidSecretKey(key))
+        var pubkey = secp256k1_pubkey()
+        key.withUnsafeBytes {
+            mustSucceed(secp256k1_ec_pubkey_create(context, &pubkey, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)),
+                        "secp256k1_ec_pubkey_create")
+        }
+        return serialize(pubkey)
+    }
+
+    static func serialize(_ pubkey: secp256k1_pubkey) -> [UInt8] {
+        var pk = pubkey
+        var out = [UInt8](repeating: 0, count: 65)
+        var length = 65
+        mustSucceed(secp256k1_ec_pubkey_serialize(context, &out, &length, &pk, UInt32(SECP256K1_EC_UNCOMPRESSED)),
+                    "secp256k1_ec_pubkey_serialize")
+        return Array(out[1...])
+    }
+
+    /// Recoverable ECDSA over a 32-byte digest, RFC 6979 nonce (the library default), low-s.
+    /// Returns r || s and the recovery id.
+    static func signRecoverable(digest: [UInt8], key: SecretBytes) -> (rs: [UInt8], recoveryID: Int32) {
+        precondition(digest.count == 32 && isValidSecretKey(key))
+        var sig = secp256k1_ecdsa_recoverable_signature()
+        key.withUnsafeBytes {
+            mustSucceed(secp256k1_ecdsa_sign_recoverable(context, &sig, digest, $0.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                                         nil, nil),
+                        "secp256k1_ecdsa_sign_recoverable")
+        }
+        var rs = [UInt8](repeating: 0, count: 64)
+        var recid: Int32 = 0
+        mustSucceed(secp256k1_ecdsa_recoverable_signature_serialize_compact(context, &rs, &recid, &sig),
+                    "secp256k1_ecdsa_recoverable_signature_serialize_compact")
+        return (rs, recid)
+    }
+
+    /// The uncompressed public key (64 bytes) that made `rs` with `recoveryID` over `digest`, or
+    /// nil for a signature that recovers to nothing (r or s zero or ≥ n, invalid id).
+    static func recover(digest: [UInt8], rs: [UInt8], recoveryID: Int32) -> [UInt8]? {
+        guard digest.count == 32, rs.count == 64, (0...3).contains(recoveryID) else { return nil }
+        var sig = secp256k1_ecdsa_recoverable_signature()
+        guard secp256k1_ecdsa_recoverable_signature_parse_compact(context, &sig, rs, recoveryID) == 1 else { return nil }
+        var pubkey = secp256k1_pubkey()
+        guard secp256k1_ecdsa_recover(context, &pubkey, &sig, digest) == 1 else { return nil }
+        return serialize(pubkey)
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import NumerBayKeys
+
+extension NBKey.Wallet {
+    struct Address: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the account's EIP-55 address.")
+
+        @OptionGroup var wallet: WalletSource
+
+        func run() throws {
+            try Terminal.writeOut(try wallet.account().address.checksummed + "\n")
+        }
+    }
+
+    struct EncryptionPublicKey: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the account's encryption public key, as eth_getEncryptionPublicKey returns it."
+        )
+
+        @OptionGroup var wallet: WalletSource
+
+        func run() throws {
+            try Terminal.writeOut(try wallet.account().encryptionKeyPair.publicKey.base64 + "\n")
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import NumerBayKeys
+
+enum WrapScheme: String, ExpressibleByArgument, CaseIterable {
+    case v1, v2
+}
+
+extension NBKey {
+    struct Wrap: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Wrap a NumerBay key file with the wallet, as the web app stores it.",
+            discussion: """
+                Prints the string the NumerBay profile stores: encrypted_private_key (v1, eth-sig-util \
+                envelope to the wallet's encryption public key) or encrypted_private_key_v2 (v2, secretbox \
+                under keccak256 of the wallet's signature of a salt message).
+                """
+        )
+
+        @Option(help: "NumerBay key file (numerbay.json).")
+        var key: String
+
+        @Option(help: "v1 (legacy eth_decrypt) or v2 (signature-derived).")
+        var scheme: WrapScheme
+
+        @OptionGroup var wallet: WalletSource
+
+        func run() throws {
+            let pair = try KeyFileIO.read(key)
+            let account = try wallet.account()
+            let stored = scheme == .v1 ? try WrappedKeyV1.wrap(pair, for: account) : WrappedKeyV2.wrap(pair, for: account)
+            try Terminal.writeOut(String(decoding: stored, as: UTF8.self) + "\n")
+        }
+    }
+
+    struct Unwrap: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recover a NumerBay key file from its wrapped form with the wallet.",
+            discussion: """
+                IN holds the stored string (v1 or v2), or the profile JSON with encrypted_private_key \
+                [+ public_key] or encrypted_private_key_v2 [+ public_key_v2]. Writes the key file in the \
+                web app's export form, mode 0600.
+                """
+        )
+
+        @OptionGroup var wallet: WalletSource
+
+        @Argument(help: "File holding the wrapped key or profile JSON, or - for standard input.")
+        var input = "-"
+
+        @Option(name: .shortAndLong, help: "Key file to write.")
+        var output: String
+
+        @Flag(help: "Replace an existing file.")
+        var force = false
+
+        func run() throws {
+            let account = try wallet.account()
+            let wrapped = try WrappedKeyInput(try InputFile(path: input).readAll())
+            let pair: KeyPair
+            switch wrapped.scheme {
+            case .v1:
+                pair = try WrappedKeyV1.unwrap(wrapped.stored, with: account)
+            case .v2:
+                let result = try WrappedKeyV2.unwrap(wrapped.stored, with: account)
+                if result.usedZeroBasedV {
+                    Terminal.warn("note: the key opened with the v = 0/1 form of the signature (as some hardware wallets sign)")
+                }
+                pair = result.key
+            }
+            if let expected = wrapped.expectedPublicKey, expected != pair.publicKey {
+                throw WrapError.publicKeyMismatch(field: wrapped.scheme == .v1 ? "public_key" : "public_key_v2")
+            }
+            try KeyFileIO.write(pair, to: output, force: force)
+        }
+    }
+}
