@@ -14,6 +14,8 @@ extension NBKey {
         @Flag(help: "Replace an existing file.")
         var force = false
 
+        @OptionGroup var progress: ProgressOptions
+
         func run() throws {
             let pair = KeyPair.generate()
             try KeyFileIO.write(pair, to: output, force: force)

@@ -15,8 +15,17 @@ enum Terminal {
         try Array(text.utf8).withUnsafeBytes { try StandardStreams.writeOut($0) }
     }
 
+    /// Warnings and notes wait until the command has succeeded, so that a failing command's stderr
+    /// is exactly its `error:` line and hints.
+    nonisolated(unsafe) private static var pending: [String] = []
+
     static func warn(_ text: String) {
-        StandardStreams.writeErr(Array((text + "\n").utf8))
+        pending.append(text)
+    }
+
+    static func flushWarnings() {
+        for text in pending { StandardStreams.writeErr(Array((text + "\n").utf8)) }
+        pending = []
     }
 
     static func fail(_ message: String, hint: String?, code: Int32) -> Never {

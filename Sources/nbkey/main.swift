@@ -10,6 +10,7 @@ do {
     var command = try NBKey.parseAsRoot()
     do {
         try command.run()
+        Terminal.flushWarnings()
     } catch let error as NBKeyError {
         Terminal.fail(error.message, hint: error.hint, code: 1)
     } catch let error as CLIError {
