@@ -511,6 +511,16 @@ def check_page_to_nbkey(t, page, nb, eth, eth_file):
         p = nb.run("unwrap", "--private-key-file", eth_file, "-", "-o", out, input=inp.encode())
         if cmd_ok(t, f"c: nbkey unwrap page's v2 key ({label})", p):
             t.eq(f"c: nbkey unwrap page's v2 key ({label}), key file byte for byte", exp_file, open(out, "rb").read())
+    # a wallet that returns v as 0/1 (some hardware wallets, FORMATS.md 7) gives another storage key
+    sig = personal_sign(eth, salt)
+    sig01 = sig[:64] + bytes([sig[64] - 27])
+    stored01 = page.call("wrap_v2", secret_key=kp["private_key"], storage_key=b64e(keccak256(sig01)),
+                         salt_message=salt)
+    out = nb.file("unwrapped-v2-v01.json")
+    p = nb.run("unwrap", "--private-key-file", eth_file, "-", "-o", out, input=stored01.encode())
+    if cmd_ok(t, "c: nbkey unwrap page's v2 key made with a 0/1-v signature", p):
+        t.eq("c: nbkey unwrap page's v2 key made with a 0/1-v signature, key file byte for byte", exp_file,
+             open(out, "rb").read())
     # a v2 key wrapped under another wallet's storage key must not unwrap
     other_eth = new_eth_key()
     stored_other = page.call("wrap_v2", secret_key=kp["private_key"],
