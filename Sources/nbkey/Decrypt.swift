@@ -30,6 +30,8 @@ extension NBKey {
         @Flag(help: "Replace an existing output file.")
         var force = false
 
+        @OptionGroup var passphrase: PassphraseOptions
+
         @OptionGroup var progress: ProgressOptions
 
         func validate() throws {
@@ -42,7 +44,7 @@ extension NBKey {
             guard let keyPath = key ?? getenv("NUMERBAY_KEY_PATH").map({ String(cString: $0) }), !keyPath.isEmpty else {
                 throw CLIError(message: "no key file given", hint: "pass --key FILE or set NUMERBAY_KEY_PATH")
             }
-            let pair = try KeyFileIO.read(keyPath)
+            let pair = try KeyFileIO.read(keyPath, passphrase: passphrase)
             let source = try InputFile(path: input)
             let target: OutputTarget = inPlace ? .path(input, overwrite: true) : OutputTarget(output!, overwrite: force)
             let sink = try AtomicOutput(target, mode: inPlace ? source.permissionBits : AtomicOutput.ordinaryFileMode, input: source, allowSameFile: inPlace)

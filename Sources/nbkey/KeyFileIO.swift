@@ -1,18 +1,33 @@
 import NumerBayKeys
 
-/// Reading and writing key files, with the warnings a user should see.
+/// Reading and writing key files (plain or protected), with the warnings a user should see.
 enum KeyFileIO {
-    static func read(_ path: String) throws -> KeyPair {
+    /// A plain or protected key file; the passphrase is asked for only when it is protected.
+    static func read(_ path: String, passphrase: PassphraseOptions) throws -> KeyPair {
         let input = try InputFile(path: path)
         if input.isGroupOrWorldReadable {
             Terminal.warn("warning: \(path) is readable by other users; run 'chmod 600 \(path)'")
         }
-        return try KeyFile.parse(try input.readSecret())
+        let file = try input.readSecret()
+        if ProtectedKeyFile.isProtected(file) {
+            return try ProtectedKeyFile.unprotect(file, passphrase: passphrase.passphrase())
+        }
+        return try KeyFile.parse(file)
     }
 
-    static func write(_ pair: KeyPair, to path: String, force: Bool) throws {
+    /// Writes the key file, 0600, protected under a passphrase when `protect` is set.
+    static func write(_ pair: KeyPair, to path: String, force: Bool, protect: Bool = false,
+                      passphrase: PassphraseOptions? = nil) throws {
+        let contents: SecretBytes
+        if protect {
+            let secret = try (passphrase ?? PassphraseOptions()).passphrase(confirm: true)
+            guard secret.count > 0 else { throw CLIError(message: "the passphrase is empty") }
+            contents = SecretBytes(copying: try ProtectedKeyFile.protect(pair, passphrase: secret))
+        } else {
+            contents = KeyFile.serialize(pair)
+        }
         let out = try AtomicOutput(OutputTarget(path, overwrite: force), mode: 0o600)
-        try out.write(KeyFile.serialize(pair))
+        try out.write(contents)
         try out.commit()
     }
 }

@@ -10,8 +10,10 @@ extension NBKey.Key {
         @Argument(help: "Key file (numerbay.json).")
         var file: String
 
+        @OptionGroup var passphrase: PassphraseOptions
+
         func run() throws {
-            let pair = try KeyFileIO.read(file)
+            let pair = try KeyFileIO.read(file, passphrase: passphrase)
             try Terminal.writeOut(pair.publicKey.base64 + "\n")
         }
     }

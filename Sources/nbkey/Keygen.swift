@@ -14,11 +14,16 @@ extension NBKey {
         @Flag(help: "Replace an existing file.")
         var force = false
 
+        @Flag(help: "Protect the key file with a passphrase (Argon2id + secretbox).")
+        var protect = false
+
+        @OptionGroup var passphrase: PassphraseOptions
+
         @OptionGroup var progress: ProgressOptions
 
         func run() throws {
             let pair = KeyPair.generate()
-            try KeyFileIO.write(pair, to: output, force: force)
+            try KeyFileIO.write(pair, to: output, force: force, protect: protect, passphrase: passphrase)
             try Terminal.writeOut(pair.publicKey.base64 + "\n")
         }
     }

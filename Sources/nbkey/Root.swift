@@ -13,8 +13,8 @@ struct NBKey: ParsableCommand {
 extension NBKey {
     struct Key: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Inspect NumerBay key files.",
-            subcommands: [Show.self]
+            abstract: "Inspect and protect NumerBay key files.",
+            subcommands: [Show.self, Protect.self, Unprotect.self]
         )
     }
 

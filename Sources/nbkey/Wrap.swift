@@ -24,8 +24,10 @@ extension NBKey {
 
         @OptionGroup var wallet: WalletSource
 
+        @OptionGroup var passphrase: PassphraseOptions
+
         func run() throws {
-            let pair = try KeyFileIO.read(key)
+            let pair = try KeyFileIO.read(key, passphrase: passphrase)
             let account = try wallet.account()
             let stored = scheme == .v1 ? try WrappedKeyV1.wrap(pair, for: account) : WrappedKeyV2.wrap(pair, for: account)
             try Terminal.writeOut(String(decoding: stored, as: UTF8.self) + "\n")
@@ -53,6 +55,11 @@ extension NBKey {
         @Flag(help: "Replace an existing file.")
         var force = false
 
+        @Flag(help: "Write the key file protected by a passphrase (Argon2id).")
+        var protect = false
+
+        @OptionGroup var passphrase: PassphraseOptions
+
         func run() throws {
             let account = try wallet.account()
             let wrapped = try WrappedKeyInput(try InputFile(path: input).readAll())
@@ -70,7 +77,7 @@ extension NBKey {
             if let expected = wrapped.expectedPublicKey, expected != pair.publicKey {
                 throw WrapError.publicKeyMismatch(field: wrapped.scheme == .v1 ? "public_key" : "public_key_v2")
             }
-            try KeyFileIO.write(pair, to: output, force: force)
+            try KeyFileIO.write(pair, to: output, force: force, protect: protect, passphrase: passphrase)
         }
     }
 }

@@ -71,3 +71,32 @@ enum Secp256k1 {
         return serialize(pubkey)
     }
 }
+
+extension Secp256k1 {
+    /// The 33-byte compressed public key (BIP-32's serP).
+    static func compressedPublicKey(of key: SecretBytes) -> [UInt8] {
+        precondition(isValidSecretKey(key))
+        var pubkey = secp256k1_pubkey()
+        key.withUnsafeBytes {
+            mustSucceed(secp256k1_ec_pubkey_create(context, &pubkey, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)),
+                        "secp256k1_ec_pubkey_create")
+        }
+        var out = [UInt8](repeating: 0, count: 33)
+        var length = 33
+        mustSucceed(secp256k1_ec_pubkey_serialize(context, &out, &length, &pubkey, UInt32(SECP256K1_EC_COMPRESSED)),
+                    "secp256k1_ec_pubkey_serialize")
+        return out
+    }
+
+    /// key + tweak mod n, in place; false when the tweak is ≥ n or the result is zero (BIP-32
+    /// then says to skip this index).
+    static func addTweak(_ key: SecretBytes, _ tweak: SecretBytes) -> Bool {
+        precondition(key.count == 32 && tweak.count == 32 && isValidSecretKey(key))
+        return key.withUnsafeMutableBytes { k in
+            tweak.withUnsafeBytes { t in
+                secp256k1_ec_seckey_tweak_add(context, k.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                              t.baseAddress!.assumingMemoryBound(to: UInt8.self)) == 1
+            }
+        }
+    }
+}

@@ -61,3 +61,14 @@ public final class SecretBytes: @unchecked Sendable, CustomStringConvertible {
 
     public var description: String { "SecretBytes(\(count) bytes, redacted)" }
 }
+
+extension SecretBytes {
+    /// Without trailing white space and newlines (a password file's last line break).
+    public func trimmingTrailingWhitespace() -> SecretBytes {
+        withUnsafeBytes { raw in
+            var end = raw.count
+            while end > 0, [0x20, 0x09, 0x0A, 0x0D].contains(raw[end - 1]) { end -= 1 }
+            return slice(0..<end)
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import CSodium
+
+/// Keystore V3 files (geth, MyEtherWallet, eth-account, Foundry): scrypt or PBKDF2-HMAC-SHA256,
+/// AES-128-CTR, and a Keccak-256 MAC checked in constant time before anything is decrypted.
+public enum KeystoreV3 {
+    /// KDF work we refuse before starting: more memory than this would swap a laptop to death.
+    public static let maxScryptMemory = 2 << 30
+    public static let maxPBKDF2Iterations = 50_000_000
+
+    enum KDF {
+        case scrypt(n: UInt64, r: UInt32, p: UInt32)
+        case pbkdf2(iterations: Int)
+    }
+
+    struct Parsed {
+        let kdf: KDF
+        let salt: [UInt8]
+        let iv: [UInt8]
+        let ciphertext: [UInt8]
+        let mac: [UInt8]
+    }
+
+    /// The account's private key. `name` only labels errors.
+    public static func decrypt(_ file: [UInt8], password: SecretBytes, name: String) throws -> EthAccount {
+        let parsed = try parse(file)
+        let derived = try deriveKey(parsed, password: password)
+        var mac = Keccak256.hash(derived.slice(16..<32).exposedBytes() + parsed.ciphertext)
+        defer { sodium_memzero(&mac, mac.count) }
+        guard parsed.mac.count == 32, sodium_memcmp(mac, parsed.mac, 32) == 0 else { throw KeystoreError.wrongPassword(name) }
+        let key = Libcrypto.aes128CTR(key: derived.slice(0..<16), iv: parsed.iv, parsed.ciphertext)
+        guard key.count == 32 else { throw KeystoreError.format("ciphertext must be 32 bytes") }
+        return try EthAccount(privateKey: key)
+    }
+
+    static func deriveKey(_ p: Parsed, password: SecretBytes) throws -> SecretBytes {
+        switch p.kdf {
+        case .pbkdf2(let c):
+            return Libcrypto.pbkdf2(password: password, salt: p.salt, iterations: c, sha512: false, length: 32)
+        case .scrypt(let n, let r, let pp):
+            // libsodium's low-level scrypt computes parameters that break RFC 7914's n < 2^(16r),
+            // which the published test vector (n = 2^18, r = 1) does; OpenSSL refuses them.
+            let out = SecretBytes(count: 32)
+            let rc = out.withUnsafeMutableBytes { o in
+                password.withUnsafeBytes { pw in
+                    crypto_pwhash_scryptsalsa208sha256_ll(pw.baseAddress!.assumingMemoryBound(to: UInt8.self), pw.count, p.salt, p.salt.count,
+                                                          n, r, pp, o.baseAddress!.assumingMemoryBound(to: UInt8.self), 32)
+                }
+            }
+            guard rc == 0 else { throw KeystoreError.kdfLimits("scrypt failed for n=\(n), r=\(r), p=\(pp) (out of memory?)") }
+            return out
+        }
+    }
+
+    static func parse(_ file: [UInt8]) throws -> Parsed {
+        try file.withUnsafeBytes { raw in
+            let doc: JSONDocument
+            do { doc = try JSONDocument(parsing: raw) } catch { throw KeystoreError.format("not JSON") }
+            guard case .object = doc.root else { throw KeystoreError.format("not a JSON object") }
+            guard doc.int(member(doc.root, "version")) == 3 else { throw KeystoreError.format("version is not 3") }
+            guard let crypto = member(doc.root, "crypto"), case .object = crypto else { throw KeystoreError.format("no crypto object") }
+            guard let cipher = doc.string(member(crypto, "cipher")) else { throw KeystoreError.format("no cipher") }
+            guard cipher.lowercased() == "aes-128-ctr" else { throw KeystoreError.unsupported("cipher \(cipher)") }
+            func hex(_ value: JSONValue?, _ what: String) throws -> [UInt8] {
+                guard var s = doc.string(value) else { throw KeystoreError.format("no \(what)") }
+                if s.hasPrefix("0x") { s.removeFirst(2) }
+                guard let bytes = Hex.decode(s) else { throw KeystoreError.format("\(what) is not hex") }
+                return bytes
+            }
+            let iv = try hex(member(member(crypto, "cipherparams"), "iv"), "iv")
+            guard iv.count == 16 else { throw KeystoreError.format("iv must be 16 bytes, got \(iv.count)") }
+            let ciphertext = try hex(member(crypto, "ciphertext"), "ciphertext")
+            let mac = try hex(member(crypto, "mac"), "mac")
+            guard mac.count == 32 else { throw KeystoreError.format("mac must be 32 bytes") }
+            guard let kdfName = doc.string(member(crypto, "kdf")) else { throw KeystoreError.format("no kdf") }
+            guard let params = member(crypto, "kdfparams"), case .object = params else { throw KeystoreError.format("no kdfparams") }
+            let salt = try hex(member(params, "salt"), "salt")
+            guard let dklen = doc.int(member(params, "dklen")) else { throw KeystoreError.format("no dklen") }
+            guard dklen == 32 else { throw KeystoreError.unsupported("dklen \(dklen) (only 32)") }
+            let kdf: KDF
+            switch kdfName.lowercased() {
+            case "scrypt":
+                guard let n = doc.int(member(params, "n")), let r = doc.int(member(params, "r")), let p = doc.int(member(params, "p")) else {
+                    throw KeystoreError.format("scrypt needs n, r and p")
+                }
+                guard n > 1, n & (n - 1) == 0, r >= 1, p >= 1 else {
+                    throw KeystoreError.kdfLimits("scrypt n must be a power of two above 1 and r, p at least 1 (n=\(n), r=\(r), p=\(p))")
+                }
+                let (memory, overflow) = (128 * r).multipliedReportingOverflow(by: n + p)
+                guard !overflow, memory <= maxScryptMemory, r <= 1 << 20, p <= 1 << 20 else {
+                    throw KeystoreError.kdfLimits("scrypt n=\(n), r=\(r), p=\(p) needs more than \(maxScryptMemory >> 30) GiB of memory; refused")
+                }
+                kdf = .scrypt(n: UInt64(n), r: UInt32(r), p: UInt32(p))
+            case "pbkdf2":
+                guard let c = doc.int(member(params, "c")) else { throw KeystoreError.format("pbkdf2 needs c") }
+                guard let prf = doc.string(member(params, "prf")), prf.lowercased() == "hmac-sha256" else {
+                    throw KeystoreError.unsupported("pbkdf2 prf (only hmac-sha256)")
+                }
+                guard c >= 1, c <= maxPBKDF2Iterations else { throw KeystoreError.kdfLimits("pbkdf2 c=\(c) is out of range; refused") }
+                kdf = .pbkdf2(iterations: c)
+            default:
+                throw KeystoreError.unsupported("kdf \(kdfName)")
+            }
+            return Parsed(kdf: kdf, salt: salt, iv: iv, ciphertext: ciphertext, mac: mac)
+        }
+    }
+
+    /// Real files differ in case (`Crypto` in geth's, `crypto` in the spec's): match names
+    /// case-insensitively.
+    private static func member(_ value: JSONValue?, _ key: String) -> JSONValue? {
+        guard let value else { return nil }
+        if let exact = value.member(key) { return exact }
+        guard case .object(let members) = value else { return nil }
+        let wanted = key.lowercased()
+        return members.first { String(decoding: $0.key, as: UTF8.self).lowercased() == wanted }?.value
+    }
+}
+
+public enum KeystoreError: NBKeyError, Equatable {
+    case wrongPassword(String)
+    case format(String)
+    case unsupported(String)
+    case kdfLimits(String)
+
+    public var message: String {
+        switch self {
+        case .wrongPassword(let name): return "wrong password for keystore \(name)"
+        case .format(let why): return "keystore is malformed: \(why)"
+        case .unsupported(let what): return "keystore uses an unsupported \(what)"
+        case .kdfLimits(let why): return "keystore KDF parameters are unreasonable: \(why)"
+        }
+    }
+}
