@@ -17,9 +17,10 @@ let package = Package(
                        providers: [.apt(["libsecp256k1-dev"])]),
         .systemLibrary(name: "CLibcrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        .target(name: "CSystem"),
         .target(
             name: "NumerBayKeys",
-            dependencies: ["CSodium", "CSecp256k1", "CLibcrypto"]
+            dependencies: ["CSodium", "CSecp256k1", "CLibcrypto", "CSystem"]
         ),
         .executableTarget(
             name: "nbkey",

@@ -1,4 +1,5 @@
 import CSodium
+import CSystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -93,7 +94,17 @@ public final class AtomicOutput {
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         try writeFully(fd, bytes, name: name)
+        written += Int64(bytes.count)
+        // Start writeback as we go, so the fsync at commit has little left to wait for.
+        if destination != nil, written - writebackStart >= Self.writebackStep {
+            _ = nbkey_start_writeback(fd, off_t(writebackStart), off_t(written - writebackStart))
+            writebackStart = written
+        }
     }
+
+    private static let writebackStep: Int64 = 8 << 20
+    private var written: Int64 = 0
+    private var writebackStart: Int64 = 0
 
     public func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try write($0) }

@@ -9,7 +9,7 @@ func errnoText(_ code: Int32 = errno) -> String {
 }
 
 /// A file opened for reading: a path, or standard input for `-`.
-public final class InputFile {
+public final class InputFile: @unchecked Sendable {
     public let name: String
     let fd: Int32
     private let ownsDescriptor: Bool

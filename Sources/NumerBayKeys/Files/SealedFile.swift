@@ -5,7 +5,7 @@ import CSodium
 /// to the one-shot `crypto_box_seal` / `crypto_box_seal_open`.
 public enum SealedFile {
     public static let overhead = 48
-    static let chunkSize = 1 << 20
+    static let chunkSize = ChunkPipeline.chunkSize
 
     /// nonce = BLAKE2b-192(ephemeral public key || recipient public key), as libsodium does.
     static func nonce(ephemeral: PublicKey, recipient: PublicKey) -> [UInt8] {
@@ -25,11 +25,10 @@ public enum SealedFile {
         let stream = SecretboxStream(key: key, nonce: nonce(ephemeral: ephemeral.publicKey, recipient: recipient))
         // The tag precedes the ciphertext but is known only at the end: reserve its place.
         try output.write(ephemeral.publicKey.bytes + [UInt8](repeating: 0, count: Sizes.boxTag))
-        let total = try ChunkLoop.run(input: input, output: output) { chunk, offset in
-            stream.xor(chunk, at: offset)
-            stream.authenticate(UnsafeRawBufferPointer(chunk))
-        } progress: { progress?($0) }
-        _ = total
+        // Reader thread: XOR (any order would do); this thread: Poly1305 over the ciphertext, in order.
+        _ = try ChunkPipeline().run(input: input, first: { chunk, offset in stream.xor(chunk, at: offset) },
+                                    second: { chunk, _ in stream.authenticate(UnsafeRawBufferPointer(chunk)) },
+                                    sink: { try output.write($0) }, progress: { progress?($0 + Int64(overhead)) })
         try stream.tag().withUnsafeBytes { try output.write($0, at: Int64(Sizes.publicKey)) }
     }
 
@@ -45,36 +44,12 @@ public enum SealedFile {
         let expectedTag = Array(header[Sizes.publicKey...])
         let key = try X25519.sharedKey(ourSecret: recipient.secretKey, theirPublic: ephemeral)
         let stream = SecretboxStream(key: key, nonce: nonce(ephemeral: ephemeral, recipient: recipient.publicKey))
-        _ = try ChunkLoop.run(input: input, output: output) { chunk, offset in
-            stream.authenticate(UnsafeRawBufferPointer(chunk))
-            stream.xor(chunk, at: offset)
-        } progress: { progress?($0 + Int64(overhead)) }
+        // Reader thread: Poly1305 over the ciphertext as it arrives; this thread: XOR, then write
+        // to the temporary output, which is released only after the tag below checks out.
+        _ = try ChunkPipeline().run(input: input, first: { chunk, _ in stream.authenticate(UnsafeRawBufferPointer(chunk)) },
+                                    second: { chunk, offset in stream.xor(chunk, at: offset) },
+                                    sink: { try output.write($0) }, progress: { progress?($0 + Int64(overhead)) })
         guard stream.verify(expectedTag) else { throw SealedBoxError.authenticationFailed }
     }
 }
 
-/// Reads `input` chunk by chunk into one fixed buffer, lets `transform` work on each chunk in
-/// place, writes it out. Returns the byte count.
-enum ChunkLoop {
-    static func run(input: InputFile, output: AtomicOutput,
-                    transform: (UnsafeMutableRawBufferPointer, Int64) -> Void,
-                    progress: (Int64) -> Void) throws -> Int64 {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: SealedFile.chunkSize, alignment: 64)
-        defer {
-            sodium_memzero(buffer.baseAddress, buffer.count)
-            buffer.deallocate()
-        }
-        var offset: Int64 = 0
-        while true {
-            let n = try input.readFully(buffer)
-            if n == 0 { break }
-            let chunk = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n])
-            transform(chunk, offset)
-            try output.write(UnsafeRawBufferPointer(chunk))
-            offset += Int64(n)
-            progress(offset)
-            if n < buffer.count { break }
-        }
-        return offset
-    }
-}

@@ -1,0 +1,11 @@
+#ifndef NBKEY_CSYSTEM_H
+#define NBKEY_CSYSTEM_H
+#include <sys/types.h>
+
+/* Linux calls that Swift's Glibc module does not export (they need _GNU_SOURCE). */
+
+/* Starts writeback of a byte range without waiting for it (sync_file_range WRITE), so that the
+ * final fsync of a large output has little left to do. Returns 0 or -1 (errno set). */
+int nbkey_start_writeback(int fd, off_t offset, off_t length);
+
+#endif
