@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks every vectors/*.json against independent implementations.
 
-PyNaCl (libsodium), eth-account / eth-keys and eth-hash: never nbkey's Swift code. Positive
+PyNaCl (libsodium), eth-account / eth-keys / eth-keyfile, eth-hash, the `mnemonic` package
+(Trezor's BIP-39 code), hashlib and pycryptodome: never nbkey's Swift code. Positive
 cases must reproduce the stored outputs exactly (cases with an ephemeral key are encrypted
 again and compared byte for byte); negative cases must fail, and fail with the `expect` kind
 (classified by webapp.py, which is built on the same libraries). Unknown or missing
@@ -26,7 +27,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
+import unicodedata  # noqa: E402
+
 import nacl.bindings  # noqa: E402
+import nacl.pwhash  # noqa: E402
 import nacl.exceptions  # noqa: E402
 import nacl.public  # noqa: E402
 import nacl.secret  # noqa: E402
@@ -34,6 +38,7 @@ from eth_account import Account  # noqa: E402
 from eth_account.messages import encode_defunct, _hash_eip191_message  # noqa: E402
 from eth_hash.auto import keccak  # noqa: E402
 from eth_keys import keys as eth_keys  # noqa: E402
+from mnemonic import Mnemonic  # noqa: E402
 
 import webapp  # noqa: E402
 
@@ -81,6 +86,18 @@ SCHEMAS = {
         "eth_private_key": (S, "always"), "salt_message": (S, "optional"), "signature": (S, "optional"),
         "storage_key_hex": (S, "optional"), "stored": (S, "always"),
         "numerbay_private_key": (S, "ok"), "numerbay_public_key": (S, "ok"), "v01": (B, "always")}),
+    "bip39": ({"ok", "format"}, {
+        "mnemonic": (S, "always"), "passphrase": (S, "always"), "seed_hex": (S, "ok"),
+        "entropy_hex": (S, "ok-optional"), "bad_word": (S, "optional")}),
+    "mnemonic_account": (None, {
+        "mnemonic": (S, "always"), "passphrase": (S, "always"), "derivation_path": (S, "always"),
+        "eth_private_key": (S, "always"), "address": (S, "always")}),
+    "keystore_v3": ({"ok", "wrong_password", "format", "unsupported", "kdf_limits"}, {
+        "keystore": (S, "always"), "password": (S, "always"),
+        "eth_private_key": (S, "ok"), "address": (S, "ok")}),
+    "protected_key_file": ({"ok", "wrong_passphrase", "format", "kdf_limits", "key_mismatch"}, {
+        "file": (S, "always"), "passphrase": (S, "always"),
+        "public_key": (S, "ok"), "private_key": (S, "ok")}),
 }
 
 
@@ -346,6 +363,89 @@ def check_wrapped_v2(c):
     else:
         need(not c["v01"], "v01 on a negative case")
         fails_as(c["expect"], webapp.unwrap_v2, sk, c["stored"])
+
+
+# ---------------------------------------------------------------- wallet sources, protected key files
+
+BIP39 = Mnemonic("english")
+HEX128_RE = re.compile(r"\A[0-9a-f]{128}\Z")
+
+
+def _nfkd_words(text):
+    return unicodedata.normalize("NFKD", text).split()
+
+
+def check_bip39(c):
+    words = " ".join(_nfkd_words(c["mnemonic"]))
+    if c["expect"] == "ok":
+        need("bad_word" not in c, "bad_word on a positive case")
+        need(HEX128_RE.match(c["seed_hex"]), "seed_hex is not 128 lowercase hex digits")
+        need(BIP39.check(words), "mnemonic package: checksum or words invalid")
+        seed = hashlib.pbkdf2_hmac("sha512", words.encode("utf-8"),
+                                   ("mnemonic" + unicodedata.normalize("NFKD", c["passphrase"])).encode("utf-8"), 2048)
+        need(seed.hex() == c["seed_hex"], "hashlib PBKDF2 gives another seed")
+        need(Mnemonic.to_seed(words, c["passphrase"]).hex() == c["seed_hex"], "mnemonic package gives another seed")
+        need(webapp.bip39_seed(c["mnemonic"], c["passphrase"]).hex() == c["seed_hex"], "webapp.bip39_seed differs")
+        if "entropy_hex" in c:
+            need(bytes(BIP39.to_entropy(words)).hex() == c["entropy_hex"], "entropy differs")
+            need(BIP39.to_mnemonic(bytes.fromhex(c["entropy_hex"])) == words, "entropy gives other words")
+    else:
+        need(not BIP39.check(words), "mnemonic package accepts a negative case")
+        fails_as("format", webapp.bip39_seed, c["mnemonic"], c["passphrase"])
+        try:
+            webapp.bip39_entropy(c["mnemonic"])
+        except webapp.FormatError as e:
+            need(getattr(e, "bad_word", None) == c.get("bad_word"),
+                 f"first unknown word is {getattr(e, 'bad_word', None)!r}, bad_word says {c.get('bad_word')!r}")
+        if "bad_word" in c:
+            need(c["bad_word"] in _nfkd_words(c["mnemonic"]) and c["bad_word"] not in BIP39.wordlist,
+                 "bad_word is not an unknown word of the mnemonic")
+
+
+def check_mnemonic_account(c):
+    key = eth_key_hex(c["eth_private_key"])
+    words = " ".join(_nfkd_words(c["mnemonic"]))
+    need(BIP39.check(words), "mnemonic package: invalid mnemonic")
+    Account.enable_unaudited_hdwallet_features()
+    acct = Account.from_mnemonic(words, passphrase=c["passphrase"], account_path=c["derivation_path"])
+    need(bytes(acct.key) == key, "eth-account derives another key")
+    need(acct.address == c["address"], "eth-account gives another address")
+    need(webapp.bip32_derive(Mnemonic.to_seed(words, c["passphrase"]), c["derivation_path"]) == key,
+         "BIP-32 model (hmac + eth-keys) derives another key")
+    need(eth_keys.PrivateKey(key).public_key.to_checksum_address() == c["address"], "eth-keys gives another address")
+
+
+def check_keystore_v3(c):
+    text, pw = c["keystore"], c["password"]
+    if c["expect"] == "ok":
+        key = eth_key_hex(c["eth_private_key"])
+        need(bytes(Account.decrypt(json.loads(text), pw)) == key, "eth-account decrypts another key")
+        need(webapp.keystore_decrypt(text, pw) == key, "webapp.keystore_decrypt gives another key")
+        need(Account.from_key(key).address == c["address"], "address differs")
+    else:
+        if c["expect"] == "wrong_password":
+            try:
+                Account.decrypt(json.loads(text), pw)
+                raise CheckFailure("eth-account opened a wrong_password case")
+            except ValueError as e:
+                need("MAC mismatch" in str(e), f"eth-account fails otherwise: {e}")
+        fails_as(c["expect"], webapp.keystore_decrypt, text, pw)
+
+
+def check_protected_key_file(c):
+    text, pp = c["file"], c["passphrase"]
+    if c["expect"] == "ok":
+        pk, sk = b64(c["public_key"], 32), b64(c["private_key"], 32)
+        need(bytes(nacl.public.PrivateKey(sk).public_key) == pk, "key pair does not match")
+        o = json.loads(text)
+        key = nacl.pwhash.argon2id.kdf(32, pp.encode("utf-8"), b64(o["salt"], 16),
+                                       opslimit=o["opslimit"], memlimit=o["memlimit"])
+        inner = nacl.secret.SecretBox(key).decrypt(b64(o["ciphertext"]), b64(o["nonce"], 24))
+        need(webapp.keyfile_load(inner) == (pk, sk), "the inner key file holds other keys")
+        need(o["public_key"] == c["public_key"], "outer public_key differs")
+        need(webapp.unprotect(text, pp) == inner.decode("utf-8"), "webapp.unprotect differs")
+    else:
+        fails_as(c["expect"], webapp.unprotect, text, pp)
 
 
 CHECKS = {name[len("check_"):]: fn for name, fn in globals().items() if name.startswith("check_")

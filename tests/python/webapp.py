@@ -12,7 +12,8 @@ tests/python on sys.path:
 All functions take and return bytes unless said otherwise. Errors are raised as subclasses of
 `WebappError`; each carries `kind`, the `expect` value used in vectors/*.json:
 "format", "authentication_failure", "invalid_public_key", "key_mismatch",
-"unsupported_version", "invalid_key".
+"unsupported_version", "invalid_key", and for the wallet sources and protected key files
+"wrong_password", "wrong_passphrase", "unsupported", "kdf_limits".
 
 JSON text: the web app writes JSON with JavaScript's JSON.stringify, which prints no
 whitespace, keeps keys in insertion order, does NOT escape "/" or non-ASCII characters, and
@@ -56,6 +57,12 @@ __all__ = [
     "personal_sign", "personal_sign_digest",
     "wrap_v1", "unwrap_v1", "parse_decimal_list", "salt_message", "storage_key",
     "signature_v01", "wrap_v2", "parse_v2", "unwrap_v2",
+    "WrongPassword", "WrongPassphrase", "Unsupported", "KdfLimits",
+    "BIP39_WORD_COUNTS", "METAMASK_PATH", "bip39_words", "bip39_canonical", "bip39_entropy",
+    "bip39_seed", "bip32_parse_path", "bip32_derive", "mnemonic_account",
+    "KEYSTORE_MAX_MEMORY", "scrypt", "keystore_params", "keystore_derived_key",
+    "keystore_decrypt", "keystore_encrypt",
+    "PROTECTED_FORMAT", "protect", "protected_params", "unprotect",
 ]
 
 
@@ -87,6 +94,26 @@ class UnsupportedVersion(WebappError):
 
 class InvalidKey(WebappError):
     kind = "invalid_key"
+
+
+class WrongPassword(WebappError):
+    """Keystore V3: the MAC does not match (wrong password, or a tampered mac/ciphertext)."""
+    kind = "wrong_password"
+
+
+class WrongPassphrase(WebappError):
+    """Protected key file: the secretbox does not open (wrong passphrase, or tampered data)."""
+    kind = "wrong_passphrase"
+
+
+class Unsupported(WebappError):
+    """Keystore V3: a cipher, kdf, prf or dklen nbkey does not implement."""
+    kind = "unsupported"
+
+
+class KdfLimits(WebappError):
+    """KDF parameters refused before running the KDF (absurd memory or time, or invalid)."""
+    kind = "kdf_limits"
 
 
 # ---------------------------------------------------------------- constants
@@ -524,6 +551,343 @@ def unwrap_v2(eth_sk: bytes, stored) -> bytes:
         raise AuthenticationFailure("wrapped v2 key does not open with this wallet's signature")
     obj = _parse_json_object(inner, "wrapped v2 inner")
     return b64d(_str_field(obj, "data", "wrapped v2 inner"), 32, "wrapped v2 private key")
+
+
+# ---------------------------------------------------------------- wallet sources (issue 5)
+#
+# Models of the other ways nbkey gets the wallet's key, built on independent implementations:
+# the `mnemonic` package (Trezor's BIP-39 reference code) and hashlib for BIP-39, eth-account
+# and eth-keys for BIP-32/BIP-44, hashlib / pycryptodome / eth-hash for keystore V3 files, and
+# PyNaCl (libsodium) for passphrase-protected NumerBay key files.
+
+BIP39_WORD_COUNTS = (12, 15, 18, 21, 24)
+METAMASK_PATH = "m/44'/60'/0'/0/0"
+_BIP32_HARDENED = 0x80000000
+_BIP32_PATH_RE = re.compile(r"\Am(?:/(?:0|[1-9][0-9]*)'?)*\Z")
+
+
+def bip39_words(mnemonic: str) -> list[str]:
+    """nbkey's reading of a mnemonic: NFKD, then split on any run of white space (so leading,
+    trailing and repeated spaces, tabs, newlines and U+3000 IDEOGRAPHIC SPACE, which NFKD turns
+    into U+0020, all separate words and nothing else)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", mnemonic).split()
+
+
+def bip39_canonical(mnemonic: str) -> str:
+    """The words joined by single U+0020 spaces: the string PBKDF2 runs over."""
+    return " ".join(bip39_words(mnemonic))
+
+
+def bip39_entropy(mnemonic: str) -> bytes:
+    """Checks a mnemonic against the English list and its checksum; returns the entropy.
+
+    FormatError for: a word count other than 12/15/18/21/24 (incl. empty), a word not in the
+    list (the error's `bad_word` names the first one; words must be whole, lowercase list
+    entries, prefixes are not expanded), or a checksum that does not match."""
+    from mnemonic import Mnemonic
+
+    words = bip39_words(mnemonic)
+    if len(words) not in BIP39_WORD_COUNTS:
+        raise FormatError(f"mnemonic has {len(words)} words, expected 12, 15, 18, 21 or 24")
+    m = Mnemonic("english")
+    for w in words:
+        if w not in m.wordlist:
+            err = FormatError(f"mnemonic: {w!r} is not a BIP-39 English word")
+            err.bad_word = w
+            raise err
+    try:
+        return bytes(m.to_entropy(words))
+    except ValueError as e:  # "Failed checksum."
+        raise FormatError(f"mnemonic checksum does not match ({e})") from None
+
+
+def bip39_seed(mnemonic: str, passphrase: str = "") -> bytes:
+    """BIP-39 seed: PBKDF2-HMAC-SHA512(NFKD(words joined by spaces), "mnemonic" + NFKD(passphrase),
+    2048, 64) with hashlib, after the checks of bip39_entropy; cross-checked against the
+    `mnemonic` package's Mnemonic.to_seed of the canonical form."""
+    import hashlib
+    import unicodedata
+
+    from mnemonic import Mnemonic
+
+    bip39_entropy(mnemonic)
+    canonical = bip39_canonical(mnemonic)
+    salt = ("mnemonic" + unicodedata.normalize("NFKD", passphrase)).encode("utf-8")
+    seed = hashlib.pbkdf2_hmac("sha512", canonical.encode("utf-8"), salt, 2048, 64)
+    assert seed == Mnemonic.to_seed(canonical, passphrase)
+    return seed
+
+
+def bip32_parse_path(path: str) -> list[int]:
+    """m/a/b'/... -> child indices (hardened ones with bit 31 set). Each index < 2^31."""
+    if not _BIP32_PATH_RE.match(path):
+        raise FormatError(f"derivation path {path!r} is not m/N/N'/...")
+    out = []
+    for part in path.split("/")[1:]:
+        hardened = part.endswith("'")
+        n = int(part.rstrip("'"))
+        if n >= _BIP32_HARDENED:
+            raise FormatError(f"derivation path index {n} is not below 2^31")
+        out.append(n | (_BIP32_HARDENED if hardened else 0))
+    return out
+
+
+def bip32_derive(seed: bytes, path: str) -> bytes:
+    """BIP-32 private key derivation with hmac/hashlib and eth-keys (compressed public keys),
+    written from the BIP-32 text as a second opinion on eth-account's HD wallet."""
+    import hashlib
+    import hmac
+
+    i_ = hmac.new(b"Bitcoin seed", bytes(seed), hashlib.sha512).digest()
+    k, chain = int.from_bytes(i_[:32], "big"), i_[32:]
+    assert 0 < k < SECP256K1_N
+    for index in bip32_parse_path(path):
+        kb = k.to_bytes(32, "big")
+        if index & _BIP32_HARDENED:
+            data = b"\x00" + kb + index.to_bytes(4, "big")
+        else:
+            data = _eth_keys.PrivateKey(kb).public_key.to_compressed_bytes() + index.to_bytes(4, "big")
+        i_ = hmac.new(chain, data, hashlib.sha512).digest()
+        il = int.from_bytes(i_[:32], "big")
+        k = (il + k) % SECP256K1_N
+        assert il < SECP256K1_N and k != 0  # probability ~2^-127; BIP-32 says skip the index
+        chain = i_[32:]
+    return k.to_bytes(32, "big")
+
+
+def mnemonic_account(mnemonic: str, passphrase: str = "", path: str = METAMASK_PATH) -> tuple[bytes, str]:
+    """(Ethereum private key, EIP-55 address) of a mnemonic account: the checks of bip39_entropy,
+    then eth-account's Account.from_mnemonic on the canonical form, cross-checked with
+    bip32_derive over bip39_seed."""
+    bip39_entropy(mnemonic)
+    canonical = bip39_canonical(mnemonic)
+    bip32_parse_path(path)
+    Account.enable_unaudited_hdwallet_features()
+    acct = Account.from_mnemonic(canonical, passphrase=passphrase, account_path=path)
+    key = bytes(acct.key)
+    assert key == bip32_derive(bip39_seed(mnemonic, passphrase), path), "eth-account and BIP-32 model differ"
+    return key, acct.address
+
+
+# ---------------------------------------------------------------- keystore V3 (FORMATS.md 8)
+
+KEYSTORE_MAX_MEMORY = 2 ** 31  # bytes: scrypt needs 128·r·(n + p)
+
+
+def _hex_field(obj: dict, name: str, what: str, length: int | None = None) -> bytes:
+    s = _str_field(obj, name, what)
+    if not re.fullmatch(r"(?:[0-9a-fA-F]{2})*", s):
+        raise FormatError(f"{what}: {name} is not hex")
+    raw = bytes.fromhex(s)
+    if length is not None and len(raw) != length:
+        raise FormatError(f"{what}: {name} is {len(raw)} bytes, expected {length}")
+    return raw
+
+
+def _int_field(obj: dict, name: str, what: str) -> int:
+    if name not in obj:
+        raise FormatError(f"{what}: missing field {name!r}")
+    v = obj[name]
+    if type(v) is not int:
+        raise FormatError(f"{what}: {name} is not an integer")
+    return v
+
+
+def _dict_field(obj: dict, name: str, what: str) -> dict:
+    if name not in obj:
+        raise FormatError(f"{what}: missing field {name!r}")
+    if not isinstance(obj[name], dict):
+        raise FormatError(f"{what}: {name} is not an object")
+    return obj[name]
+
+
+def scrypt(password: bytes, salt: bytes, n: int, r: int, p: int, dklen: int = 32) -> bytes:
+    """scrypt with OpenSSL (hashlib); pycryptodome where OpenSSL refuses n >= 2^(16·r) (the
+    published keystore vector's n = 2^18, r = 1)."""
+    import hashlib
+
+    if n < (1 << (16 * r)):
+        return hashlib.scrypt(bytes(password), salt=bytes(salt), n=n, r=r, p=p, dklen=dklen,
+                              maxmem=128 * r * (n + p) + (1 << 20))
+    from Crypto.Protocol.KDF import scrypt as _cryptodome_scrypt
+
+    return _cryptodome_scrypt(bytes(password), bytes(salt), dklen, N=n, r=r, p=p)
+
+
+def keystore_params(text) -> tuple[dict, dict]:
+    """Structure and parameter checks of a keystore V3 file (no KDF run). Returns (crypto,
+    kdfparams). Kinds: format (not a JSON object, version not the integer 3, no crypto/Crypto,
+    a missing or mistyped field, bad hex, iv not 16 bytes, mac not 32 bytes); unsupported
+    (cipher other than aes-128-ctr, kdf other than scrypt/pbkdf2, pbkdf2 prf other than
+    hmac-sha256, dklen other than 32); kdf_limits (scrypt n not a power of two >= 2, r or p < 1,
+    128·r·(n + p) > 2 GiB, r·p >= 2^30; pbkdf2 c < 1)."""
+    what = "keystore"
+    obj = _parse_json_object(text, what)
+    if "version" not in obj or type(obj["version"]) is not int or obj["version"] != 3:
+        raise FormatError(f"{what}: version is not 3")
+    if isinstance(obj.get("crypto"), dict):
+        crypto = obj["crypto"]
+    elif isinstance(obj.get("Crypto"), dict):
+        crypto = obj["Crypto"]
+    else:
+        raise FormatError(f"{what}: no crypto object")
+    cipher = _str_field(crypto, "cipher", what)
+    if cipher != "aes-128-ctr":
+        raise Unsupported(f"{what}: cipher {cipher!r} is not supported")
+    _hex_field(_dict_field(crypto, "cipherparams", what), "iv", what, 16)
+    _hex_field(crypto, "ciphertext", what)
+    _hex_field(crypto, "mac", what, 32)
+    kdf = _str_field(crypto, "kdf", what)
+    if kdf not in ("scrypt", "pbkdf2"):
+        raise Unsupported(f"{what}: kdf {kdf!r} is not supported")
+    params = _dict_field(crypto, "kdfparams", what)
+    _hex_field(params, "salt", what)
+    if _int_field(params, "dklen", what) != 32:
+        raise Unsupported(f"{what}: dklen {params['dklen']} is not supported (only 32)")
+    if kdf == "scrypt":
+        n, r, p = (_int_field(params, k, what) for k in ("n", "r", "p"))
+        if n < 2 or n & (n - 1):
+            raise KdfLimits(f"{what}: scrypt n = {n} is not a power of two >= 2")
+        if r < 1 or p < 1 or r * p >= 1 << 30:
+            raise KdfLimits(f"{what}: scrypt r = {r}, p = {p} out of range")
+        if 128 * r * (n + p) > KEYSTORE_MAX_MEMORY:
+            raise KdfLimits(f"{what}: scrypt would need {128 * r * (n + p)} bytes of memory (limit 2 GiB)")
+    else:
+        if _str_field(params, "prf", what) != "hmac-sha256":
+            raise Unsupported(f"{what}: pbkdf2 prf {params['prf']!r} is not supported")
+        if _int_field(params, "c", what) < 1:
+            raise KdfLimits(f"{what}: pbkdf2 c = {params['c']} < 1")
+    return crypto, params
+
+
+def keystore_derived_key(crypto: dict, params: dict, password: str) -> bytes:
+    import hashlib
+
+    pw = _utf8(password)  # raw UTF-8, not normalised
+    salt = bytes.fromhex(params["salt"])
+    if crypto["kdf"] == "scrypt":
+        return scrypt(pw, salt, params["n"], params["r"], params["p"], 32)
+    return hashlib.pbkdf2_hmac("sha256", pw, salt, params["c"], 32)
+
+
+def keystore_decrypt(text, password: str) -> bytes:
+    """Keystore V3 -> the 32-byte Ethereum private key. Checks as keystore_params, then the KDF,
+    the MAC (keccak256(dk[16:32] || ciphertext), before decrypting; WrongPassword when it
+    differs: a wrong password and a tampered mac or ciphertext look the same), AES-128-CTR
+    (pycryptodome) with dk[0:16] and the iv as the initial 128-bit big-endian counter; the
+    plaintext must be 32 bytes (format) and a valid secp256k1 key (invalid_key)."""
+    import hmac
+
+    from Crypto.Cipher import AES
+
+    crypto, params = keystore_params(text)
+    dk = keystore_derived_key(crypto, params, password)
+    ct = bytes.fromhex(crypto["ciphertext"])
+    if not hmac.compare_digest(keccak256(dk[16:32] + ct), bytes.fromhex(crypto["mac"])):
+        raise WrongPassword("keystore MAC does not match: wrong password (or a damaged file)")
+    iv = bytes.fromhex(crypto["cipherparams"]["iv"])
+    key = AES.new(dk[:16], AES.MODE_CTR, nonce=b"", initial_value=iv).decrypt(ct)
+    if len(key) != 32:
+        raise FormatError(f"keystore: the private key is {len(key)} bytes, expected 32")
+    return check_eth_private_key(key)
+
+
+def keystore_encrypt(eth_sk: bytes, password: str, *, kdf: str, salt: bytes, iv: bytes, uid: str,
+                     n: int = 0, r: int = 0, p: int = 0, c: int = 0, address: bool = True) -> dict:
+    """A keystore V3 object with given salt/iv/id (deterministic), in eth-account's field order;
+    the generators check it against eth-account's own Account.encrypt/decrypt."""
+    import hashlib
+
+    from Crypto.Cipher import AES
+
+    pw = _utf8(password)
+    if kdf == "scrypt":
+        dk = scrypt(pw, salt, n, r, p, 32)
+        params = {"dklen": 32, "n": n, "r": r, "p": p, "salt": bytes(salt).hex()}
+    else:
+        dk = hashlib.pbkdf2_hmac("sha256", pw, bytes(salt), c, 32)
+        params = {"c": c, "dklen": 32, "prf": "hmac-sha256", "salt": bytes(salt).hex()}
+    ct = AES.new(dk[:16], AES.MODE_CTR, nonce=b"", initial_value=bytes(iv)).encrypt(bytes(eth_sk))
+    obj = {}
+    if address:
+        obj["address"] = Account.from_key(bytes(eth_sk)).address[2:].lower()
+    obj["crypto"] = {"cipher": "aes-128-ctr", "cipherparams": {"iv": bytes(iv).hex()},
+                     "ciphertext": ct.hex(), "kdf": kdf, "kdfparams": params,
+                     "mac": keccak256(dk[16:32] + ct).hex()}
+    obj["id"] = uid
+    obj["version"] = 3
+    return obj
+
+
+# ---------------------------------------------------------------- protected key file (docs/CLI.md)
+
+PROTECTED_FORMAT = "nbkey-protected-key/1"
+PROTECTED_OPSLIMIT = (1, 16)
+PROTECTED_MEMLIMIT = (8192, 1 << 30)
+
+
+def _argon2id_key(passphrase: str, salt: bytes, opslimit: int, memlimit: int) -> bytes:
+    import nacl.pwhash
+
+    return nacl.pwhash.argon2id.kdf(32, _utf8(passphrase), bytes(salt), opslimit=opslimit, memlimit=memlimit)
+
+
+def protect(keyfile_text: str, passphrase: str, salt: bytes, nonce: bytes, opslimit: int = 3,
+            memlimit: int = 67108864) -> str:
+    """nbkey's protected key file: the key file is checked (keyfile_load), then sealed with
+    crypto_secretbox under crypto_pwhash Argon2id13(passphrase as raw UTF-8, salt, opslimit,
+    memlimit). The output is the byte-exact JSON of docs/CLI.md (no whitespace, no newline)."""
+    if len(salt) != 16 or len(nonce) != 24:
+        raise FormatError("salt must be 16 bytes and nonce 24 bytes")
+    pk, _ = keyfile_load(keyfile_text)
+    key = _argon2id_key(passphrase, salt, opslimit, memlimit)
+    ct = nacl.secret.SecretBox(key).encrypt(_utf8(keyfile_text), bytes(nonce)).ciphertext
+    return js_stringify({"format": PROTECTED_FORMAT, "public_key": b64e(pk), "kdf": "argon2id",
+                         "opslimit": opslimit, "memlimit": memlimit, "salt": b64e(bytes(salt)),
+                         "nonce": b64e(bytes(nonce)), "ciphertext": b64e(ct)})
+
+
+def protected_params(text) -> dict:
+    """Structure checks of a protected key file (no KDF run). format: not a JSON object, format
+    string not nbkey-protected-key/1, kdf not argon2id, a field missing or mistyped, strict
+    base64 of the wrong length (public_key 32, salt 16, nonce 24, ciphertext >= 16 bytes);
+    kdf_limits: opslimit outside 1..16 or memlimit outside 8192..1 GiB."""
+    what = "protected key file"
+    obj = _parse_json_object(text, what)
+    if _str_field(obj, "format", what) != PROTECTED_FORMAT:
+        raise FormatError(f"{what}: format {obj['format']!r} is not {PROTECTED_FORMAT}")
+    if _str_field(obj, "kdf", what) != "argon2id":
+        raise FormatError(f"{what}: kdf {obj['kdf']!r} is not argon2id")
+    ops, mem = _int_field(obj, "opslimit", what), _int_field(obj, "memlimit", what)
+    out = {"public_key": b64d(_str_field(obj, "public_key", what), 32, "public_key"),
+           "salt": b64d(_str_field(obj, "salt", what), 16, "salt"),
+           "nonce": b64d(_str_field(obj, "nonce", what), 24, "nonce"),
+           "ciphertext": b64d(_str_field(obj, "ciphertext", what), None, "ciphertext"),
+           "opslimit": ops, "memlimit": mem}
+    if len(out["ciphertext"]) < 16:
+        raise FormatError(f"{what}: ciphertext shorter than the 16-byte tag")
+    if not (PROTECTED_OPSLIMIT[0] <= ops <= PROTECTED_OPSLIMIT[1]
+            and PROTECTED_MEMLIMIT[0] <= mem <= PROTECTED_MEMLIMIT[1]):
+        raise KdfLimits(f"{what}: opslimit {ops} / memlimit {mem} outside 1..16 / 8192..1 GiB")
+    return out
+
+
+def unprotect(text, passphrase: str) -> str:
+    """The inner key file text of a protected key file. WrongPassphrase when the secretbox does
+    not open (wrong passphrase or tampered data); the inner text must be a key file (format,
+    key_mismatch) whose public key is the outer public_key (key_mismatch)."""
+    f = protected_params(text)
+    key = _argon2id_key(passphrase, f["salt"], f["opslimit"], f["memlimit"])
+    try:
+        inner = nacl.secret.SecretBox(key).decrypt(f["ciphertext"], f["nonce"])
+    except nacl.exceptions.CryptoError:
+        raise WrongPassphrase("protected key file does not open: wrong passphrase (or a damaged file)") from None
+    pk, _ = keyfile_load(inner)
+    if pk != f["public_key"]:
+        raise KeyMismatch("protected key file: public_key is not the inner key file's")
+    return inner.decode("utf-8")
 
 
 _self_test()

@@ -8,6 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 PYTHON=${PYTHON:-"$root/.venv/bin/python"}
 for name in key_file sealed_box encryption_public_key address keccak256 personal_sign \
-            eth_envelope encrypt_safely_padding wrapped_v1 wrapped_v2; do
+            eth_envelope encrypt_safely_padding wrapped_v1 wrapped_v2 \
+            bip39 mnemonic_account keystore_v3 protected_key_file; do
     "$PYTHON" "$here/$name.py"
 done
