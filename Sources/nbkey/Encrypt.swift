@@ -4,31 +4,94 @@ import NumerBayKeys
 extension NBKey {
     struct Encrypt: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Seal a file to a NumerBay public key (libsodium sealed box)."
+            abstract: "Seal a file to NumerBay public keys (libsodium sealed boxes).",
+            discussion: """
+                With one --to, OUT is the sealed file (or - for standard output). With several --to or \
+                --recipients, OUT is a directory: IN is read once and one sealed file per recipient is \
+                written there, named NAME.to-HEX12.sealed (HEX12: the first 6 bytes of the recipient's \
+                public key in hex) or, for orders from the sales JSON, NAME.order-ID.sealed. stdout lists \
+                the files written; a recipient that fails gets no file and an error line, the others complete.
+                """
         )
 
-        @Option(help: "Recipient's NumerBay public key (base64).")
-        var to: String
+        @Option(help: "Recipient's NumerBay public key (base64); repeat for several.")
+        var to: [String] = []
+
+        @Option(help: ArgumentHelp("File of recipients: one base64 public key per line (# comments), or NumerBay's sales JSON.",
+                                   valueName: "file"))
+        var recipients: String?
 
         @Argument(help: "File to seal, or - for standard input.")
         var input: String
 
-        @Option(name: .shortAndLong, help: "Sealed file to write, or - for standard output.")
+        @Option(name: .shortAndLong, help: "Sealed file (one recipient) or directory (several), or - for standard output.")
         var output: String
 
-        @Flag(help: "Replace an existing output file.")
+        @Flag(help: "Replace existing output files.")
         var force = false
 
         @OptionGroup var progress: ProgressOptions
 
+        func validate() throws {
+            if to.isEmpty && recipients == nil { throw ValidationError("missing --to PUBKEY or --recipients FILE") }
+        }
+
         func run() throws {
-            let recipient = try PublicKey(base64: to)
+            var list = try to.map { Recipient(publicKey: try PublicKey(base64: $0)) }
+            if let recipients { list += try Recipient.parseList(InputFile(path: recipients).readAll(limit: 16 << 20)) }
             let source = try InputFile(path: input)
-            let sink = try AtomicOutput(OutputTarget(output, overwrite: force), mode: AtomicOutput.ordinaryFileMode, input: source)
             let bar = ProgressBar(total: source.regularFileSize.map { $0 + Int64(SealedFile.overhead) }, quiet: progress.quiet)
-            try SealedFile.seal(source, to: recipient, into: sink, progress: bar.update)
-            try sink.commit()
+            if list.count == 1 && recipients == nil && !FileSystem.isDirectory(output) {
+                let sink = try AtomicOutput(OutputTarget(output, overwrite: force), mode: AtomicOutput.ordinaryFileMode, input: source)
+                try SealedFile.seal(source, to: list[0].publicKey, into: sink, progress: bar.update)
+                try sink.commit()
+                bar.finish()
+                return
+            }
+            try sealToEach(list, source: source, bar: bar)
+        }
+
+        private func sealToEach(_ list: [Recipient], source: InputFile, bar: ProgressBar) throws {
+            guard FileSystem.isDirectory(output) else {
+                throw CLIError(message: "output directory \(output) does not exist", hint: "with several recipients -o names a directory")
+            }
+            let names = list.map { $0.outputName(for: input) }
+            if let duplicate = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
+                throw CLIError(message: "two recipients would both be written to \(duplicate)")
+            }
+            let paths = names.map { output + "/" + $0 }
+            var failures: [(String, Error)] = []
+            var sinks: [AtomicOutput] = []
+            var keys: [PublicKey] = []
+            var live: [String] = []
+            for (recipient, path) in zip(list, paths) {
+                do {
+                    sinks.append(try AtomicOutput(.path(path, overwrite: force), mode: AtomicOutput.ordinaryFileMode, input: source))
+                    keys.append(recipient.publicKey)
+                    live.append(path)
+                } catch {
+                    failures.append((path, error))
+                }
+            }
+            if !sinks.isEmpty {
+                let results = try SealedFile.seal(source, toEach: keys, into: sinks, progress: bar.update)
+                for (i, result) in results.enumerated() {
+                    do {
+                        if let result { throw result }
+                        try sinks[i].commit()
+                        try Terminal.writeOut(live[i] + "\n")
+                    } catch {
+                        failures.append((live[i], error))
+                    }
+                }
+            }
             bar.finish()
+            guard failures.isEmpty else {
+                for (path, error) in failures {
+                    StandardStreams.writeErr(Array("error: \(path): \(error)\n".utf8))
+                }
+                throw ExitCode(1)
+            }
         }
     }
 }

@@ -1,4 +1,7 @@
 import NumerBayKeys
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reading and writing key files (plain or protected), with the warnings a user should see.
 enum KeyFileIO {
@@ -29,5 +32,12 @@ enum KeyFileIO {
         let out = try AtomicOutput(OutputTarget(path, overwrite: force), mode: 0o600)
         try out.write(contents)
         try out.commit()
+    }
+}
+
+enum FileSystem {
+    static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 }

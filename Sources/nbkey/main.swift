@@ -15,6 +15,9 @@ do {
         Terminal.fail(error.message, hint: error.hint, code: 1)
     } catch let error as CLIError {
         Terminal.fail(error.message, hint: error.hint, code: 1)
+    } catch let error as ExitCode {
+        // The command has already reported what failed.
+        exit(error.rawValue)
     } catch {
         Terminal.handleParserExit(error)
     }

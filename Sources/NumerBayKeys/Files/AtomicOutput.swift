@@ -177,7 +177,7 @@ public final class AtomicOutput {
         return dir.isEmpty ? "/" : dir
     }
 
-    static func baseName(of path: String) -> String {
+    public static func baseName(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return path }
         return String(path[path.index(after: slash)...])
     }

@@ -1,4 +1,5 @@
 import CSodium
+import Dispatch
 
 /// Sealed files (libsodium `crypto_box_seal`) of any size, in one pass with a fixed buffer:
 /// `ephemeral_public_key (32) || tag (16) || XSalsa20 ciphertext`. The output is byte-identical
@@ -51,5 +52,87 @@ public enum SealedFile {
                                     sink: { try output.write($0) }, progress: { progress?($0 + Int64(overhead)) })
         guard stream.verify(expectedTag) else { throw SealedBoxError.authenticationFailed }
     }
+
+    /// Seals one read of `input` to every recipient, each into its own output, on every core.
+    /// A recipient whose key or output fails gets its error in the result (its output aborted);
+    /// the others complete. The caller commits the outputs whose result is nil.
+    public static func seal(_ input: InputFile, toEach recipients: [PublicKey], into outputs: [AtomicOutput],
+                            progress: ((Int64) -> Void)? = nil) throws -> [Error?] {
+        precondition(recipients.count == outputs.count)
+        let count = recipients.count
+        let results = ResultSlots(count: count)
+        var streams: [SecretboxStream?] = []
+        for (i, recipient) in recipients.enumerated() {
+            let ephemeral = KeyPair.generate()
+            do {
+                let key = try X25519.sharedKey(ourSecret: ephemeral.secretKey, theirPublic: recipient)
+                streams.append(SecretboxStream(key: key, nonce: nonce(ephemeral: ephemeral.publicKey, recipient: recipient)))
+                try outputs[i].write(ephemeral.publicKey.bytes + [UInt8](repeating: 0, count: Sizes.boxTag))
+            } catch {
+                results[i] = error
+                streams.append(nil)
+            }
+        }
+        let job = MultiSealJob(streams: streams, outputs: outputs, results: results)
+        _ = try ChunkPipeline().run(input: input, first: { _, _ in }, second: { chunk, offset in
+            job.chunk = UnsafeRawBufferPointer(chunk)
+            job.offset = offset
+            // Each recipient has its own keystream, tag and file: they run side by side.
+            DispatchQueue.concurrentPerform(iterations: count) { job.process(recipient: $0) }
+        }, sink: { _ in }, progress: { progress?($0 + Int64(overhead)) })
+        let frozen = streams
+        for i in 0..<count where results[i] == nil {
+            do {
+                try frozen[i]!.tag().withUnsafeBytes { try outputs[i].write($0, at: Int64(Sizes.publicKey)) }
+            } catch {
+                results[i] = error
+            }
+        }
+        for i in 0..<count where results[i] != nil { outputs[i].abort() }
+        return (0..<count).map { results[$0] }
+    }
 }
 
+/// The per-chunk work of a multi-recipient seal: copy, XOR, authenticate and write, per
+/// recipient, each into its own scratch buffer.
+final class MultiSealJob: @unchecked Sendable {
+    let streams: [SecretboxStream?]
+    let outputs: [AtomicOutput]
+    let results: ResultSlots
+    let scratch: [UnsafeMutableRawBufferPointer]
+    var chunk = UnsafeRawBufferPointer(start: nil, count: 0)
+    var offset: Int64 = 0
+
+    init(streams: [SecretboxStream?], outputs: [AtomicOutput], results: ResultSlots) {
+        self.streams = streams
+        self.outputs = outputs
+        self.results = results
+        scratch = streams.map { _ in .allocate(byteCount: ChunkPipeline.chunkSize, alignment: 64) }
+    }
+
+    deinit {
+        for b in scratch {
+            sodium_memzero(b.baseAddress, b.count)
+            b.deallocate()
+        }
+    }
+
+    func process(recipient i: Int) {
+        guard results[i] == nil, let stream = streams[i] else { return }
+        let mine = UnsafeMutableRawBufferPointer(rebasing: scratch[i][0..<chunk.count])
+        mine.copyMemory(from: chunk)
+        stream.xor(mine, at: offset)
+        stream.authenticate(UnsafeRawBufferPointer(mine))
+        do { try outputs[i].write(UnsafeRawBufferPointer(mine)) } catch { results[i] = error }
+    }
+}
+
+/// One error slot per recipient; each slot is written only by its own recipient's task.
+final class ResultSlots: @unchecked Sendable {
+    private var slots: [Error?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    subscript(i: Int) -> Error? {
+        get { slots.withUnsafeBufferPointer { $0[i] } }
+        set { slots.withUnsafeMutableBufferPointer { $0[i] = newValue } }
+    }
+}
