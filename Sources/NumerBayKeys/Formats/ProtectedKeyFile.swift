@@ -59,10 +59,17 @@ public enum ProtectedKeyFile {
             return (try PublicKey(bytes: b64("public_key", 32)), try b64("salt", Int(crypto_pwhash_saltbytes())),
                     try b64("nonce", Sizes.secretboxNonce), try b64("ciphertext", nil), ops, mem)
         }
+        guard box.count >= Sizes.secretboxTag else { throw ProtectedKeyError.format("ciphertext is shorter than its tag") }
         let key = try deriveKey(passphrase, salt: salt, opsLimit: ops, memLimit: mem)
         guard let inner = SecretBox.open(box, nonce: nonce, key: key) else { throw ProtectedKeyError.wrongPassphrase }
         let pair: KeyPair
-        do { pair = try KeyFile.parse(inner) } catch { throw ProtectedKeyError.format("the protected content is not a key file") }
+        do {
+            pair = try KeyFile.parse(inner)
+        } catch KeyError.mismatch {
+            throw KeyError.mismatch
+        } catch {
+            throw ProtectedKeyError.format("the protected content is not a key file")
+        }
         guard pair.publicKey == publicKey else { throw KeyError.mismatch }
         return pair
     }
