@@ -23,10 +23,17 @@ struct RunResult {
 
 /// Runs nbkey in `dir` with `args` and optional stdin bytes; environment is minimal and explicit.
 @discardableResult
-func nbkey(_ args: [String], in dir: URL, stdin: [UInt8]? = nil, env: [String: String] = [:]) throws -> RunResult {
+func nbkey(_ args: [String], in dir: URL, stdin: [UInt8]? = nil, env: [String: String] = [:],
+           withoutTerminal: Bool = false) throws -> RunResult {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: nbkeyPath)
-    p.arguments = args
+    if withoutTerminal {
+        // A new session has no controlling terminal, so a prompt cannot wait on the developer's.
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        p.arguments = ["--wait", nbkeyPath] + args
+    } else {
+        p.executableURL = URL(fileURLWithPath: nbkeyPath)
+        p.arguments = args
+    }
     p.currentDirectoryURL = dir
     var environment = ["PATH": "/usr/bin:/bin", "HOME": dir.path]
     environment.merge(env) { $1 }
