@@ -7,15 +7,20 @@ import Glibc
 enum KeyFileIO {
     /// A plain or protected key file; the passphrase is asked for only when it is protected.
     static func read(_ path: String, passphrase: PassphraseOptions) throws -> KeyPair {
-        let input = try InputFile(path: path)
-        if input.isGroupOrWorldReadable {
-            Terminal.warn("warning: \(path) is readable by other users; run 'chmod 600 \(path)'")
-        }
-        let file = try input.readSecret()
+        let file = try readSecretFile(path)
         if ProtectedKeyFile.isProtected(file) {
             return try ProtectedKeyFile.unprotect(file, passphrase: passphrase.passphrase())
         }
         return try KeyFile.parse(file)
+    }
+
+    /// A file holding secrets, read into wiped memory; warns when others may read it.
+    static func readSecretFile(_ path: String) throws -> SecretBytes {
+        let input = try InputFile(path: path)
+        if input.isGroupOrWorldReadable {
+            Terminal.warn("warning: \(path) is readable by other users; run 'chmod 600 \(path)'")
+        }
+        return try input.readSecret()
     }
 
     /// Writes the key file, 0600, protected under a passphrase when `protect` is set.

@@ -48,7 +48,7 @@ struct WalletSource: ParsableArguments {
 
     func account() throws -> EthAccount {
         if let privateKeyFile {
-            return try EthAccount(privateKeyFile: readSecretFile(privateKeyFile))
+            return try EthAccount(privateKeyFile: KeyFileIO.readSecretFile(privateKeyFile))
         }
         if let mnemonicFile {
             let path = try derivationPath.map(BIP32.parsePath) ?? BIP32.metaMaskPath(account: accountIndex ?? 0)
@@ -59,19 +59,11 @@ struct WalletSource: ParsableArguments {
             } else {
                 passphrase = SecretBytes(count: 0)
             }
-            let seed = try BIP39.seed(mnemonic: readSecretFile(mnemonicFile), passphrase: passphrase)
+            let seed = try BIP39.seed(mnemonic: KeyFileIO.readSecretFile(mnemonicFile), passphrase: passphrase)
             return try EthAccount(privateKey: BIP32.derive(seed: seed, path: path))
         }
         let file = try InputFile(path: keystore!).readAll(limit: 1 << 20)
         let password = try SecretPrompt.read(file: passwordFile, environment: "NBKEY_PASSWORD", prompt: "keystore password")
         return try KeystoreV3.decrypt(file, password: password, name: keystore!)
-    }
-
-    private func readSecretFile(_ path: String) throws -> SecretBytes {
-        let input = try InputFile(path: path)
-        if input.isGroupOrWorldReadable {
-            Terminal.warn("warning: \(path) is readable by other users; run 'chmod 600 \(path)'")
-        }
-        return try input.readSecret()
     }
 }

@@ -25,22 +25,28 @@ enum Secp256k1 {
 
     /// The 64-byte uncompressed public key, without its 0x04 prefix.
     static func publicKey(of key: SecretBytes) -> [UInt8] {
+        serialize(point(of: key))
+    }
+
+    private static func point(of key: SecretBytes) -> secp256k1_pubkey {
         precondition(isValidSecretKey(key))
         var pubkey = secp256k1_pubkey()
         key.withUnsafeBytes {
             mustSucceed(secp256k1_ec_pubkey_create(context, &pubkey, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)),
                         "secp256k1_ec_pubkey_create")
         }
-        return serialize(pubkey)
+        return pubkey
     }
 
-    static func serialize(_ pubkey: secp256k1_pubkey) -> [UInt8] {
+    /// Uncompressed (64 bytes, no 0x04 prefix) or compressed (33 bytes) serialization.
+    static func serialize(_ pubkey: secp256k1_pubkey, compressed: Bool = false) -> [UInt8] {
         var pk = pubkey
         var out = [UInt8](repeating: 0, count: 65)
-        var length = 65
-        mustSucceed(secp256k1_ec_pubkey_serialize(context, &out, &length, &pk, UInt32(SECP256K1_EC_UNCOMPRESSED)),
+        var length = compressed ? 33 : 65
+        mustSucceed(secp256k1_ec_pubkey_serialize(context, &out, &length, &pk,
+                                                  UInt32(compressed ? SECP256K1_EC_COMPRESSED : SECP256K1_EC_UNCOMPRESSED)),
                     "secp256k1_ec_pubkey_serialize")
-        return Array(out[1...])
+        return compressed ? Array(out[0..<33]) : Array(out[1..<65])
     }
 
     /// Recoverable ECDSA over a 32-byte digest, RFC 6979 nonce (the library default), low-s.
@@ -75,17 +81,7 @@ enum Secp256k1 {
 extension Secp256k1 {
     /// The 33-byte compressed public key (BIP-32's serP).
     static func compressedPublicKey(of key: SecretBytes) -> [UInt8] {
-        precondition(isValidSecretKey(key))
-        var pubkey = secp256k1_pubkey()
-        key.withUnsafeBytes {
-            mustSucceed(secp256k1_ec_pubkey_create(context, &pubkey, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)),
-                        "secp256k1_ec_pubkey_create")
-        }
-        var out = [UInt8](repeating: 0, count: 33)
-        var length = 33
-        mustSucceed(secp256k1_ec_pubkey_serialize(context, &out, &length, &pubkey, UInt32(SECP256K1_EC_COMPRESSED)),
-                    "secp256k1_ec_pubkey_serialize")
-        return out
+        serialize(point(of: key), compressed: true)
     }
 
     /// key + tweak mod n, in place; false when the tweak is ≥ n or the result is zero (BIP-32
