@@ -41,7 +41,7 @@ struct WalletFormatVectorTests {
             let nonce = try #require(Base64.decode(String(c["envelope"]!.split(separator: "\"")[7])))
             let again = try EthEnvelope.encrypt(plaintext, to: wallet.publicKey, safe: safe,
                                                 ephemeral: keyPair(secretBase64: eph), nonce: nonce)
-            if c.id.contains("reorder") == false { #expect(again == envelope, "\(c.id)") }
+            if c.id.contains("reorder") == false { #expect(String(decoding: again, as: UTF8.self) == c["envelope"], "\(c.id)") }
         }
     }
 
