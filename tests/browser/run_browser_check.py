@@ -371,8 +371,8 @@ def check_nbkey_to_page(t, page, nb, eth, eth_file):
             if hexform:
                 t.ok(name + " is 0x-hex", out.startswith("0x"), short(out))
             else:
-                canon = page.attempt("json_canonical", text=out)
-                t.eq(name + " is JSON.stringify's form", out, canon[1])
+                canon = page.attempt("envelope_canonical", text=out)
+                t.eq(name + " is eth-sig-util's JSON.stringify form", out, canon[1])
             r = page.attempt("eth_decrypt", text=out, eth_private_key=b64e(eth), safe=safe)
             t.eq(name + ", page decrypts", b64e(msg.encode("utf-8")), r[1])
             if safe:
@@ -388,7 +388,7 @@ def check_nbkey_to_page(t, page, nb, eth, eth_file):
     p = nb.run("wrap", "--key", kf, "--scheme", "v1", "--private-key-file", eth_file)
     if cmd_ok(t, "b: nbkey wrap --scheme v1", p):
         stored = one_line(p.stdout)
-        t.eq("b: v1 stored string is JSON.stringify's form", stored, page.attempt("json_canonical", text=stored)[1])
+        t.eq("b: v1 stored string is JSON.stringify's form", stored, page.attempt("envelope_canonical", text=stored)[1])
         r = page.attempt("unwrap_v1", stored=stored, eth_private_key=b64e(eth))
         t.eq("b: page unwraps nbkey's v1 key", sk_b64, r[1])
         r = page.attempt("eth_decrypt", text=stored, eth_private_key=b64e(eth))
@@ -400,7 +400,7 @@ def check_nbkey_to_page(t, page, nb, eth, eth_file):
     p = nb.run("wrap", "--key", kf, "--scheme", "v2", "--private-key-file", eth_file)
     if cmd_ok(t, "b: nbkey wrap --scheme v2", p):
         stored = one_line(p.stdout)
-        t.eq("b: v2 stored string is JSON.stringify's form", stored, page.attempt("json_canonical", text=stored)[1])
+        t.eq("b: v2 stored string is JSON.stringify's form", stored, page.attempt("v2_canonical", text=stored)[1])
         obj = json.loads(stored)
         salt = obj.get("salt", "")
         t.eq("b: v2 stored string has keys data, salt in that order", ["data", "salt"], list(obj))

@@ -402,6 +402,13 @@
     },
     safe_plaintext: function (a) { return NBWeb.safePlaintext(a.data, !!a.strict); },
     json_canonical: function (a) { return JSON.stringify(JSON.parse(a.text)); },
+    // The forms the web app itself builds, field by field in its own order: a text that only
+    // reorders the keys is not what the web app writes.
+    envelope_canonical: function (a) {
+      var o = JSON.parse(a.text);
+      return JSON.stringify({ version: o.version, nonce: o.nonce, ephemPublicKey: o.ephemPublicKey, ciphertext: o.ciphertext });
+    },
+    v2_canonical: function (a) { var o = JSON.parse(a.text); return JSON.stringify({ data: o.data, salt: o.salt }); },
     v1_plaintext: function (a) { return NBWeb.v1Plaintext(bytesArg(a.secret_key)); },
     v1_parse: function (a) { return b64enc(NBWeb.v1Parse(a.text)); },
     wrap_v1: function (a) {
