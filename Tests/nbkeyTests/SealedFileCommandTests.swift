@@ -135,4 +135,23 @@ import Testing
         write(Array("{ \"private_key\" : \"\(privateKey)\",\n \"x\": [1], \"public_key\": \"\(publicKey)\" }\n".utf8), "loose.json", in: dir)
         #expect(try nbkey(["key", "show", "loose.json"], in: dir).out == publicKey + "\n")
     }
+
+    @Test func progressBarOnlyOnATerminal() throws {
+        write(Array(repeating: 0, count: 64 << 20), "big", in: dir)
+        // `script` gives the command a terminal; its output is what the terminal showed.
+        let shell = "\(nbkeyPath) encrypt --to \(publicKey) big -o big.c"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        p.arguments = ["-qec", shell, "/dev/null"]
+        p.currentDirectoryURL = dir
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let shown = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(shown.contains("64.0 MiB [") && shown.contains("/s  eta "), "terminal showed: \(shown.prefix(200))")
+        let quiet = try nbkey(["encrypt", "--to", publicKey, "big", "-o", "big2.c"], in: dir)
+        #expect(quiet.stderr.isEmpty)
+    }
 }
