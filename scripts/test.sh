@@ -12,6 +12,7 @@ failed=0
 run() { echo "== $*"; "$@" || { echo "FAILED: $*"; failed=1; }; }
 run swift test --skip-build
 run .venv/bin/python tests/python/check_vectors.py
+run .venv/bin/python tests/python/check_wycheproof.py
 if ls tests/python/test_*.py >/dev/null 2>&1; then
   run .venv/bin/python -m pytest -q tests/python
 fi
