@@ -9,7 +9,7 @@ import Glibc
 enum SecretPrompt {
     static func read(file: String?, environment: String, prompt: String, confirm: Bool = false) throws -> SecretBytes {
         if let file {
-            return try InputFile(path: file).readSecret().trimmingTrailingWhitespace()
+            return try KeyFileIO.readSecretFile(file).trimmingTrailingWhitespace()
         }
         if let value = getenv(environment) {
             return SecretBytes(copying: UnsafeRawBufferPointer(start: value, count: strlen(value)))

@@ -243,8 +243,11 @@ def kill_trial(nbkey, job: Job, trigger: tuple[str, float]) -> dict:
         m = TMP_RE.match(name)
         assert m.group("base") == job.dest.name, f"temporary file {name} is not named after {job.dest.name}"
         st = os.lstat(directory / name)
-        assert stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) == 0o600, (
-            f"stale temporary file {name} must be a regular 0600 file, is {oct(st.st_mode)}")
+        # 0600 while being written; at commit nbkey gives it the final mode just before the
+        # rename, so a kill in that instant leaves the destination's mode (never a wider one).
+        assert stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) in (0o600, 0o666 & ~current_umask()), (
+            f"stale temporary file {name} must be a regular 0600 (or, at the rename, final-mode) file, "
+            f"is {oct(st.st_mode)}")
     others = listing(directory) - set(after_tmp)
     allowed = (before_names - set(before_tmp)) | {job.dest.name}
     assert others <= allowed, f"unexpected files in {directory}: {sorted(others - allowed)}"
