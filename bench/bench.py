@@ -11,6 +11,7 @@ import argparse
 import base64
 import datetime
 import json
+import math
 import os
 import platform
 import re
@@ -154,15 +155,26 @@ class Run:
         self.user, self.sys = tv.get("user"), tv.get("sys")
 
 
+def mem_free_gib() -> float | None:
+    try:
+        m = re.search(r"MemFree:\s+(\d+) kB", Path("/proc/meminfo").read_text())
+        return int(m.group(1)) / 1024 / 1024 if m else None
+    except OSError:
+        return None
+
+
 def run_once(cmd: list[str], work: Path, env=None) -> Run:
     tfile = work / "time-v.txt"
+    free = mem_free_gib()
     rm(tfile)
     t0 = time.perf_counter()
     p = subprocess.run([TIME, "-v", "-o", str(tfile)] + cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     wall = time.perf_counter() - t0
     tv = parse_time_v(tfile) if tfile.exists() else {"rss_kib": None, "minor_faults": None}
     err = p.stderr.decode(errors="replace")
-    return Run(p.returncode, wall, p.stdout.decode(errors="replace"), err, tv, parse_kv(err))
+    r = Run(p.returncode, wall, p.stdout.decode(errors="replace"), err, tv, parse_kv(err))
+    r.mem_free_gib = free
+    return r
 
 
 class Measure:
@@ -172,6 +184,8 @@ class Measure:
         self.runs = runs
         self.walls = [r.wall for r in runs]
         self.wall = statistics.median(self.walls)
+        frees = [r.mem_free_gib for r in runs if getattr(r, "mem_free_gib", None) is not None]
+        self.mem_free_gib = min(frees) if frees else None
         rss = [r.rss_kib for r in runs if r.rss_kib is not None]
         self.rss_mib = max(rss) / 1024 if rss else None
         self.minor_faults = statistics.median([r.minor_faults for r in runs if r.minor_faults is not None] or [0])
@@ -231,8 +245,9 @@ def measure(label: str, cmd: list[str], runs: int, work: Path, prep=None, check=
 
 class Row:
     def __init__(self, op, tool, size, runs, seconds, rss_mib, notes="", group="file", measured=True,
-                 process_seconds=None):
+                 process_seconds=None, spread=None):
         self.op, self.tool, self.size, self.runs = op, tool, size, runs
+        self.spread = spread  # (min, max) of the runs' times
         self.process_seconds = process_seconds
         self.seconds, self.rss_mib, self.notes, self.group, self.measured = seconds, rss_mib, notes, group, measured
 
@@ -245,7 +260,8 @@ class Row:
     def as_dict(self):
         return {"op": self.op, "tool": self.tool, "size": self.size, "runs": self.runs, "seconds": self.seconds,
                 "rss_mib": self.rss_mib, "mb_per_s": self.mbps(), "gib_per_s": self.gibps(), "notes": self.notes,
-                "group": self.group, "measured": self.measured, "process_seconds": self.process_seconds}
+                "group": self.group, "measured": self.measured, "process_seconds": self.process_seconds,
+                "spread": self.spread}
 
 
 T_NBKEY = "nbkey"
@@ -413,11 +429,17 @@ def bench_sizes(a, keys: Keys, work: Path, sizes: list[tuple[int, int, bool]], m
                 return check_sealed(r)
             return check
 
-        def add(op, tool, seconds_of, notes_of, rss=True, group="file", process=False):
+        def add(op, tool, seconds_of, notes_of, rss=True, group="file", process=False, key=None):
+            """key: which per-run figure the row's time is (None: wall; or crypto_seconds / call_seconds)."""
             def done(m: Measure):
+                vals = m.walls if key is None else m.kv[key + "_all"]
                 rows.append(Row(op, tool, n, len(m.runs), seconds_of(m), m.rss_mib if rss else None, notes_of(m),
-                                group=group, process_seconds=m.wall if process else None))
+                                group=group, process_seconds=m.wall if process else None,
+                                spread=(min(vals), max(vals))))
             return done
+
+        def free_note(m: Measure) -> str:
+            return f"; MemFree before the run ≥ {m.mem_free_gib:.1f} GiB" if m.mem_free_gib is not None else ""
 
         def check_copy(r):
             ok = out.stat().st_size in (n, n + 48)
@@ -446,19 +468,22 @@ def bench_sizes(a, keys: Keys, work: Path, sizes: list[tuple[int, int, bool]], m
                         add(op, T_ONESHOT, lambda m: m.wall, lambda m: f"{cpu_note(m)}; no fsync")(m),
                         add(op, T_CRYPTO, lambda m: m.kv["crypto_seconds"],
                             lambda m: f"{call} writing into a fresh malloc'd buffer, as the one-shot program does: "
-                                      f"{int(m.kv['output_pages_faulted_in_call'])} page faults inside the call",
-                            rss=False, group="crypto")(m))),
+                                      f"{int(m.kv['output_pages_faulted_in_call'])} page faults inside the call"
+                                      + free_note(m),
+                            rss=False, group="crypto", key="crypto_seconds")(m))),
                 Job(f"one-shot {verb} --prefault {lab}", base + ["--prefault"], prep_from(src), check,
                     add(op, T_CRYPTO_PF, lambda m: m.kv["crypto_seconds"],
                         lambda m: f"output buffer memset first ({m.kv['prefault_seconds']:.3f} s = "
                                   f"{m.kv['prefault_seconds'] / pages * 1e6:.2f} µs per 4 KiB page faulted in); "
-                                  f"{int(m.kv['output_pages_faulted_in_call'])} page faults inside the call",
-                        rss=False, group="crypto")),
+                                  f"{int(m.kv['output_pages_faulted_in_call'])} page faults inside the call"
+                                  + free_note(m),
+                        rss=False, group="crypto", key="crypto_seconds")),
                 Job(f"one-shot {verb} --thp {lab}", base + ["--thp"], prep_from(src), check,
                     add(op, T_CRYPTO_THP, lambda m: m.kv["crypto_seconds"],
                         lambda m: f"output buffer madvise(MADV_HUGEPAGE), not pre-faulted: "
-                                  f"{int(m.kv['output_pages_faulted_in_call'])} page faults inside the call",
-                        rss=False, group="crypto")),
+                                  f"{int(m.kv['output_pages_faulted_in_call'])} page faults inside the call"
+                                  + free_note(m),
+                        rss=False, group="crypto", key="crypto_seconds")),
                 Job(f"one-shot {verb} --fsync {lab}", base + ["--fsync"], prep_from(src), check,
                     add(op, T_ONESHOT_FSYNC, lambda m: m.wall, lambda m: f"{cpu_note(m)}; same durability as nbkey")),
                 Job(f"dd copy + fsync {lab}", ["dd", f"if={src}", f"of={out}", "bs=1M", "conv=fsync", "status=none"],
@@ -479,7 +504,7 @@ def bench_sizes(a, keys: Keys, work: Path, sizes: list[tuple[int, int, bool]], m
                                     add(op, T_NUMERBAY, lambda m: m.kv["call_seconds"],
                                         lambda m: f"decrypt_file(path, key_path=...), in place on a fresh copy; time = "
                                                   f"that call alone; whole process incl. interpreter and imports: "
-                                                  f"{m.wall:.3f} s", process=True)))
+                                                  f"{m.wall:.3f} s", process=True, key="call_seconds")))
                 else:
                     jobs.append(Job(f"numerbay encrypt_file_object {lab}",
                                     [PY, PYJOBS, "numerbay-encrypt", keys.pk_b64, str(plain), str(out)],
@@ -487,14 +512,14 @@ def bench_sizes(a, keys: Keys, work: Path, sizes: list[tuple[int, int, bool]], m
                                     add(op, T_NUMERBAY, lambda m: m.kv["call_seconds"],
                                         lambda m: f"encrypt_file_object(open(IN,'rb'), pk_b64), result written to OUT; "
                                                   f"time = that code alone; whole process incl. interpreter and "
-                                                  f"imports: {m.wall:.3f} s", process=True)))
+                                                  f"imports: {m.wall:.3f} s", process=True, key="call_seconds")))
                 jobs.append(Job(f"PyNaCl {op} {lab}",
                                 [PY, PYJOBS, f"pynacl-{op}", (keys.sk if op == "decrypt" else keys.pk).hex(), str(src),
                                  str(out)], prep_from(src), check,
                                 add(op, T_PYNACL, lambda m: m.kv["call_seconds"],
                                     lambda m, op=op: f"open(IN).read(), SealedBox({'sk' if op == 'decrypt' else 'pk'})."
                                                      f"{op}, written to OUT; time = that code alone; whole process: "
-                                                     f"{m.wall:.3f} s", process=True)))
+                                                     f"{m.wall:.3f} s", process=True, key="call_seconds")))
             else:
                 for tool in (T_NUMERBAY, T_PYNACL):
                     rows.append(Row(op, tool, n, 0, None, None,
@@ -676,11 +701,6 @@ def machine_info(a) -> dict:
                 break
     except OSError:
         pass
-    def git(*args):
-        p = subprocess.run(["git", "-C", str(ROOT)] + list(args), capture_output=True, text=True)
-        return p.stdout.strip()
-    commit = git("rev-parse", "HEAD")
-    dirty = git("status", "--porcelain", "--", "Sources", "Package.swift")
     sodium = subprocess.run(["pkg-config", "--modversion", "libsodium"], capture_output=True, text=True).stdout.strip()
     mem = ""
     try:
@@ -703,7 +723,7 @@ def machine_info(a) -> dict:
         "nproc": os.cpu_count() and subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip(),
         "cpu": cpu, "kernel": platform.release(), "memory": mem,
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "commit": commit[:12] + (" (Sources/ modified in the working tree)" if dirty else ""),
+        "commit": a.nbkey_built,
         "nbkey": f"{a.nbkey} ({subprocess.run([a.nbkey, '--version'], capture_output=True, text=True).stdout.strip()})",
         "libsodium": sodium, "python": platform.python_version(),
         "pynacl": version("PyNaCl"), "numerbay": version("numerbay"), "eth_account": version("eth-account"),
@@ -729,7 +749,7 @@ def report(a, info, rows, main_size, multi, startup, wallet, load_before, load_a
              f"transparent huge pages `{info['thp']}`, "
              f"{info['balloon']}")
     L.append(f"- load average before / after: {load_before} / {load_after} (other work on the machine shows up here)")
-    L.append(f"- date: {info['date']}; nbkey commit {info['commit']}; binary {info['nbkey']}")
+    L.append(f"- date: {info['date']}; nbkey built from {info['commit']}; binary {info['nbkey']}")
     L.append(f"- libsodium {info['libsodium']}, Python {info['python']}, PyNaCl {info['pynacl']}, "
              f"numerbay {info['numerbay']}, eth-account {info['eth_account']}")
     L.append("- wall time = median of the runs (4 GiB: 1 run), files in the page cache, `sync` before every run; "
@@ -738,15 +758,17 @@ def report(a, info, rows, main_size, multi, startup, wallet, load_before, load_a
              "(no interpreter start-up / imports, which would only make them slower); their RSS is the whole process.\n")
 
     L.append("## Sealed files (file to file)\n")
-    L.append("| Operation | Tool | Size | Runs | Wall (s) | MB/s | GiB/s | Peak RSS (MiB) | Notes |")
-    L.append("|---|---|---|---|---|---|---|---|---|")
+    L.append("| Operation | Tool | Size | Runs | Wall (s, median) | Min–max (s) | MB/s | GiB/s | Peak RSS (MiB) | Notes |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|")
     order = [T_NBKEY, T_ONESHOT, T_ONESHOT_FSYNC, T_COPY, T_CRYPTO, T_CRYPTO_PF, T_CRYPTO_THP, T_NUMERBAY, T_PYNACL]
     for op in ("decrypt", "encrypt"):
         for size in sorted({r.size for r in rows}):
             for tool in order:
                 for r in rows:
                     if r.op == op and r.size == size and r.tool == tool:
+                        spread = f"{r.spread[0]:.3f}–{r.spread[1]:.3f}" if r.spread and r.runs > 1 else "–"
                         L.append(f"| {op} | {tool} | {size_label(size)} | {r.runs or '–'} | {fmt(r.seconds, '.3f')} | "
+                                 f"{spread} | "
                                  f"{fmt(r.mbps(), '.0f')} | {fmt(r.gibps(), '.2f')} | {fmt(r.rss_mib, '.1f')} | {r.notes} |")
     L.append("")
 
@@ -789,9 +811,12 @@ def report(a, info, rows, main_size, multi, startup, wallet, load_before, load_a
     L.append("|---|---|---|---|---|---|---|---|")
     if not multi["supported"]:
         L.append(f"| {main_lab} | – | {multi['note']} | – | – | – | – | – |")
+    copies = [c for c in rows if c.op == "encrypt" and c.tool == T_COPY and c.measured and c.seconds]
     for r in multi.get("rows", []):
-        cp = find(rows, "encrypt", T_COPY, r["size"])
-        floor = 8 * cp.seconds if cp else None
+        # Disk rate for 8 × size bytes: from the copy + fsync row whose size is closest to that (the
+        # rate drops for big writes once the host's write cache fills).
+        cp = min(copies, key=lambda c: abs(math.log(c.size / (8 * r["size"])))) if copies else None
+        floor = 8 * r["size"] * cp.seconds / cp.size if cp else None
         L.append(f"| {size_label(r['size'])} | {r['runs']} | {r['seconds']:.3f} | {8 * r['one_seconds']:.3f} | "
                  f"{r['ratio']:.2f} | {fmt(floor, '.3f')} | {fmt(floor / (8 * r['one_seconds']) if floor else None)} | "
                  f"{fmt(r['rss_mib'], '.1f')} |")
@@ -799,9 +824,11 @@ def report(a, info, rows, main_size, multi, startup, wallet, load_before, load_a
         L.append(f"\nDIR {'was created empty before each run' if multi['dir_must_exist'] else 'did not exist before each run'}; "
                  "8 files checked each run (sizes; at 64 MiB each opened with PyNaCl by exactly one of the 8 keys, "
                  "plaintext compared). One-recipient time = the nbkey encrypt row above (same size, same rounds). "
-                 "Eight recipients means eight times the bytes written and fsynced: \"8 × copy + fsync\" is the time "
-                 "the disk alone needs for that, so the ratio cannot go below \"best ratio the disk allows\" "
-                 "however little the crypto and the read cost.")
+                 "Eight recipients means eight times the bytes written and fsynced (and eight keystreams and "
+                 "Poly1305 passes: only the read is shared): \"8 × copy + fsync\" is the time the disk alone needs "
+                 "to write 8 × size bytes, at the rate of the copy + fsync row whose size is closest to 8 × size, so "
+                 "the ratio cannot go below \"best ratio the disk allows\" however little the crypto and the read "
+                 "cost.")
     L.append("")
 
     # Startup
@@ -865,8 +892,11 @@ def report(a, info, rows, main_size, multi, startup, wallet, load_before, load_a
              f"host ({info['balloon']} here) the host must also back the page again. That cost (the µs per page "
              "in the pre-faulted rows) is paid inside the crypto call and grows with the size, which is why the "
              "crypto-only figure is far below libsodium's in-cache speed on big files. Huge pages cut the fault count "
-             "512×, but the zeroing and the host-side faults remain. nbkey reuses one small buffer, so it pays none "
-             "of this.\n")
+             "512× but not the zeroing, and with THP defrag `madvise` the kernel may compact memory synchronously to "
+             "find free 2 MiB pages, so they help only partly, and not at all under memory pressure. The cost per page "
+             "rises with memory pressure: at 4 GiB the one-shot needs 8 GiB while the page cache holds the test files, "
+             "so once free memory runs out the faults must reclaim page cache as they go (MemFree before each run is "
+             "in the notes). nbkey streams through one small buffer, so it pays none of this.\n")
     L.append("## Targets\n")
     L.extend(f"- {x}" for x in targets)
     L.append("")
@@ -924,6 +954,7 @@ def chart(rows, main_size, path: Path) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--nbkey", required=True)
+    ap.add_argument("--nbkey-built", default="unknown sources")
     ap.add_argument("--oneshot", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--results", required=True)
