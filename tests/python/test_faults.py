@@ -5,14 +5,15 @@ SECURITY.md "A failed or interrupted run leaves no partial output and never chan
   `decrypt`, `decrypt --in-place`, `encrypt`, `keygen`, `unwrap` (v2) and `key protect`: the
   destination is absent or complete and byte-correct, inputs are byte-identical (sha256), and
   the destination's directory holds nothing new except at most one `.NAME.nbkey-HEX.tmp` (mode
-  0600) left by the killed run. A second run of the same command then succeeds.
+  0600, or the destination's final mode if killed at the rename) left by the killed run. A second run of the same command then succeeds.
 - full disk (8 MiB tmpfs, root only), read-only destination, a destination that is a directory,
   output = input (same path, hard link, symlink), FIFO and /dev/stdin inputs, empty files, and a
   file that grows while it is sealed.
 
 Stale temporary files: SIGKILL cannot be caught, so a killed run may leave its temporary file
-behind (a dot file named `.<destination name>.nbkey-<12 random hex digits>.tmp`, mode 0600,
-beside the destination). nbkey never reads, reuses, removes or renames such files: every run
+behind (a dot file named `.<destination name>.nbkey-<12 random hex digits>.tmp` beside the
+destination, mode 0600 - or, when the kill fell between the final fchmod and the rename, the
+complete file with the destination's own mode, e.g. the input's bits for --in-place). nbkey never reads, reuses, removes or renames such files: every run
 makes its own with O_CREAT|O_EXCL under a fresh random suffix, so stale ones neither block nor
 corrupt later runs. They are the user's to delete (`rm .*.nbkey-*.tmp`). The tests below count
 them and check that later runs leave them exactly as they were.
@@ -202,6 +203,7 @@ class Job:
     force_flag: bool = True                 # the command takes --force
     reset: Callable[[], None] | None = None  # restores the state before a rerun (in-place)
     in_place_ok: tuple[str, ...] = ()       # shas the in-place file may have after a kill
+    final_mode: int = 0o600                 # permission bits of the finished destination
 
 
 def wait_for_temp(p: subprocess.Popen, directory: Path, before: set[str], nbytes: int, timeout=60.0):
@@ -245,9 +247,9 @@ def kill_trial(nbkey, job: Job, trigger: tuple[str, float]) -> dict:
         st = os.lstat(directory / name)
         # 0600 while being written; at commit nbkey gives it the final mode just before the
         # rename, so a kill in that instant leaves the destination's mode (never a wider one).
-        assert stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) in (0o600, 0o666 & ~current_umask()), (
-            f"stale temporary file {name} must be a regular 0600 (or, at the rename, final-mode) file, "
-            f"is {oct(st.st_mode)}")
+        assert stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) in (0o600, job.final_mode), (
+            f"stale temporary file {name} must be a regular 0600 (or, at the rename, final-mode "
+            f"{oct(job.final_mode)}) file, is {oct(st.st_mode)}")
     others = listing(directory) - set(after_tmp)
     allowed = (before_names - set(before_tmp)) | {job.dest.name}
     assert others <= allowed, f"unexpected files in {directory}: {sorted(others - allowed)}"
@@ -330,7 +332,7 @@ def test_kill_decrypt(nbkey, big, decrypt_dir, trigger):
         assert file_mode(path) == 0o666 & ~current_umask()
 
     job = Job(["decrypt", "--key", big.key, big.sealed, "-o", dest], dest, complete,
-              {big.sealed: big.sealed_sha, big.key: sha256_file(big.key)})
+              {big.sealed: big.sealed_sha, big.key: sha256_file(big.key)}, final_mode=0o666 & ~current_umask())
     report("decrypt", kill_trial(nbkey, job, trigger))
 
 
@@ -364,7 +366,8 @@ def test_kill_decrypt_in_place(nbkey, big, inplace_dir, trigger):
         assert file_mode(path) == 0o640, "--in-place keeps the input's permission bits"
 
     job = Job(["decrypt", "--key", big.key, target, "--in-place"], target, complete,
-              {big.key: sha256_file(big.key)}, reset=reset, in_place_ok=(big.sealed_sha, big.plain_sha))
+              {big.key: sha256_file(big.key)}, reset=reset, in_place_ok=(big.sealed_sha, big.plain_sha),
+              final_mode=0o640)
     report("decrypt --in-place", kill_trial(nbkey, job, trigger))
 
 
@@ -432,7 +435,7 @@ def test_kill_encrypt(nbkey, big, encrypt_dir, trigger):
         assert hashlib.sha256(opened).hexdigest() == big.plain_sha
 
     job = Job(["encrypt", "--to", b64(big.pk), big.plain, "-o", dest], dest, complete,
-              {big.plain: big.plain_sha})
+              {big.plain: big.plain_sha}, final_mode=0o666 & ~current_umask())
     report("encrypt", kill_trial(nbkey, job, trigger))
 
 
