@@ -6,7 +6,8 @@ extension NBKey {
         static let configuration = CommandConfiguration(
             abstract: "Seal a file to NumerBay public keys (libsodium sealed boxes).",
             discussion: """
-                With one --to, OUT is the sealed file (or - for standard output). With several --to or \
+                With one --to, OUT is the sealed file (or - for standard output; or an existing \
+                directory, which then receives the file named as below). With several --to or \
                 --recipients, OUT is a directory: IN is read once and one sealed file per recipient is \
                 written there, named NAME.to-HEX12.sealed (HEX12: the first 6 bytes of the recipient's \
                 public key in hex) or, for orders from the sales JSON, NAME.order-ID.sealed. stdout lists \

@@ -122,7 +122,7 @@ public enum MnemonicError: NBKeyError, Equatable {
 
     public var message: String {
         switch self {
-        case .wordCount(let n): return "mnemonic has \(n) words; a BIP-39 mnemonic has 12, 15, 18, 21 or 24"
+        case .wordCount(let n): return "mnemonic has \(n) word\(n == 1 ? "" : "s"); a BIP-39 mnemonic has 12, 15, 18, 21 or 24"
         case .unknownWord(let p): return "mnemonic word \(p) is not in the BIP-39 English word list"
         case .checksum: return "mnemonic checksum is wrong: a word is mistyped or out of order"
         case .path(let p): return "derivation path \(p) is not of the form m/44'/60'/0'/0/0"
