@@ -67,4 +67,25 @@ struct FuzzRegressionTests {
             FuzzRegressionTests.refusedAsKDFLimits(FuzzRegressionTests.scryptHugeNPlusP)
         }
     }
+
+    /// Finding 3 (json; a timing probe of the key-file harness, since libFuzzer's inputs stay
+    /// under 4 KiB): the JSON reader checks each new member name against every earlier one
+    /// (`members.contains(where:)` in JSONDocument.Parser.value), so an object of n members
+    /// costs O(n^2). 20,000 members (209 KB) took 55 s in the ASan build; a key file may be
+    /// 1 MiB and an envelope, wrapped key or recipients file 64 MiB, so a hostile file hangs
+    /// `nbkey` for hours. This parses 20,000 members under a 5-second alarm (a linear reader
+    /// needs milliseconds). Fails until fixed.
+    static func parseManyMembers() {
+        var text = Array("{".utf8)
+        for i in 0..<20_000 { text += Array("\"k\(i)\":0,".utf8) }
+        text += Array("\"public_key\":0}".utf8)
+        alarm(5)
+        do { _ = try KeyFile.parse(SecretBytes(copying: text)) } catch {}
+    }
+
+    @Test func jsonObjectWithManyMembersParsesInLinearTime() async {
+        await #expect(processExitsWith: .success) {
+            FuzzRegressionTests.parseManyMembers()
+        }
+    }
 }
