@@ -62,6 +62,17 @@ struct FuzzRegressionTests {
         }
     }
 
+    /// Finding 1 as libFuzzer found it (keystore-v3, after 3.6 million inputs, from the synthetic
+    /// scrypt n=16 seed and fuzz/json.dict's 72057594037927936):
+    /// .build-fuzz/findings/keystore-v3/crash-2e64175aed9622a8af1498e9b1c231cdad145082.
+    static let fuzzerFoundHugeR = #"{"version":3,"crypto":{"cipher":"aes-128-ctr","cipherparams":{"iv":"22222222222222222222222222222222"},"ciphertext":"46b6f90f0deb6c7db6af4692e20ca0862a3267934959edf0b3646762e0ce3f98","kdf":"scrypt","kdfparams":{"dklen":32,"n":16,"r":720575940379279361,"p":1,"salt":"11111111111111111111111111111111"},"mac":"02c8802e90636527b1079d6133b9bce4bfb984a381c73ae68a7769093804d4A3"}}"#
+
+    @Test func keystoreFuzzerFoundHugeRIsRefusedNotATrap() async {
+        await #expect(processExitsWith: .success) {
+            FuzzRegressionTests.refusedAsKDFLimits(FuzzRegressionTests.fuzzerFoundHugeR)
+        }
+    }
+
     @Test func keystoreScryptHugeNPlusPIsRefusedNotATrap() async {
         await #expect(processExitsWith: .success) {
             FuzzRegressionTests.refusedAsKDFLimits(FuzzRegressionTests.scryptHugeNPlusP)

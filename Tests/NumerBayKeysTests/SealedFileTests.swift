@@ -74,4 +74,16 @@ struct SealedFileTests {
             try sealThroughFiles([1, 2, 3], to: try PublicKey(bytes: [UInt8](repeating: 0, count: 32)))
         }
     }
+
+    /// Above the direct-I/O threshold, with a tail that direct I/O cannot take and one that it can.
+    @Test(arguments: [Int(SealedFile.directIOThreshold) + 5, Int(SealedFile.directIOThreshold) + (1 << 20)])
+    func largeFilesRoundTripThroughDirectIO(size: Int) throws {
+        let recipient = KeyPair.generate()
+        let plaintext = Self.randomBytes(size)
+        var sealed = [UInt8](repeating: 0, count: size + 48)
+        #expect(crypto_box_seal(&sealed, plaintext, UInt64(size), recipient.publicKey.bytes) == 0)
+        #expect(try openThroughFiles(sealed, with: recipient) == plaintext)
+        sealed[size / 2] ^= 4
+        #expect(throws: SealedBoxError.authenticationFailed) { try openThroughFiles(sealed, with: recipient) }
+    }
 }

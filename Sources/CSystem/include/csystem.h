@@ -8,4 +8,7 @@
  * final fsync of a large output has little left to do. Returns 0 or -1 (errno set). */
 int nbkey_start_writeback(int fd, off_t offset, off_t length);
 
+/* Turns O_DIRECT on or off for an open file. Returns 0, or -1 where the file system refuses it. */
+int nbkey_set_direct_io(int fd, int on);
+
 #endif

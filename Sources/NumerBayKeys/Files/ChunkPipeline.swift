@@ -20,7 +20,7 @@ final class ChunkPipeline: @unchecked Sendable {
     private var readError: Error?
 
     init() {
-        buffers = (0..<Self.depth).map { _ in .allocate(byteCount: Self.chunkSize, alignment: 64) }
+        buffers = (0..<Self.depth).map { _ in .allocate(byteCount: Self.chunkSize, alignment: AtomicOutput.directIOAlignment) }
         lengths = Array(repeating: 0, count: Self.depth)
         for _ in 0..<Self.depth { free.signal() }
     }

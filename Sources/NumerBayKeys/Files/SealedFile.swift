@@ -45,6 +45,8 @@ public enum SealedFile {
         let expectedTag = Array(header[Sizes.publicKey...])
         let key = try X25519.sharedKey(ourSecret: recipient.secretKey, theirPublic: ephemeral)
         let stream = SecretboxStream(key: key, nonce: nonce(ephemeral: ephemeral, recipient: recipient.publicKey))
+        // Plaintext chunks land at multiples of the chunk size: direct I/O can take all but the tail.
+        if (input.regularFileSize ?? 0) >= directIOThreshold { output.preferDirectIO() }
         // Reader thread: Poly1305 over the ciphertext as it arrives, then the keystream XOR of the
         // chunk's first part; this thread: the XOR of the rest, then the write to the temporary
         // output, which is released only after the tag below checks out. The split balances the
@@ -59,6 +61,9 @@ public enum SealedFile {
         }, sink: { try output.write($0) }, progress: { progress?($0 + Int64(overhead)) })
         guard stream.verify(expectedTag) else { throw SealedBoxError.authenticationFailed }
     }
+
+    /// Outputs smaller than this go through the page cache as usual.
+    static let directIOThreshold: Int64 = 16 << 20
 
     /// Bytes of a chunk whose XOR the reader thread does when decrypting (a multiple of 64).
     static func decryptSplit(_ count: Int) -> Int { (count * 2 / 5) & ~63 }
