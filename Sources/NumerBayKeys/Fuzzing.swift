@@ -1,4 +1,5 @@
 import CSodium
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -281,6 +282,10 @@ public enum Fuzzing {
     /// SealedFile.open of the input as a file, with a fixed key, against libsodium's one-shot
     /// crypto_box_seal_open: both open or neither, to the same plaintext.
     public static func sealedFile(_ data: [UInt8]) {
+        Scratch.lock.withLock { _ in sealedFileLocked(data) }
+    }
+
+    private static func sealedFileLocked(_ data: [UInt8]) {
         let (opened, plaintext) = openSealed(data)
         var oneShot = [UInt8](repeating: 0, count: max(data.count - Sizes.sealOverhead, 0))
         let rc = data.count < Sizes.sealOverhead ? -1 : sealedRecipient.secretKey.withUnsafeBytes { sk in
@@ -294,6 +299,10 @@ public enum Fuzzing {
     /// The input as plaintext: SealedFile.seal (fixed ephemeral key) opens with
     /// crypto_box_seal_open, and crypto_box_seal's output opens with SealedFile.open.
     public static func sealedRoundTrip(_ data: [UInt8]) {
+        Scratch.lock.withLock { _ in sealedRoundTripLocked(data) }
+    }
+
+    private static func sealedRoundTripLocked(_ data: [UInt8]) {
         Scratch.write(data)
         let input = expect("opening the scratch file") { try InputFile(path: Scratch.path) }
         let output = expect("an anonymous output") { try AtomicOutput(.standardOutput, mode: 0o600) }
@@ -390,7 +399,10 @@ public enum Fuzzing {
 
     /// One anonymous file per process that InputFile opens by path (/proc/self/fd/N of an
     /// unlinked temporary file): nothing is left behind, and parallel fuzzing jobs do not collide.
+    /// Hold `lock` while using it: tests run the sealed harnesses on several threads at once.
     enum Scratch {
+        static let lock = Mutex<Void>(())
+
         static let fd: Int32 = {
             let dir = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
             var template = Array((dir + "/nbkey-fuzz-XXXXXX").utf8CString)
@@ -475,12 +487,15 @@ public enum Fuzzing {
         // Sealed files to the fixed recipient, made with the fixed ephemeral key.
         for n in [0, 1, 63, 64, 65, 1000] {
             let plaintext = (0..<n).map { UInt8(truncatingIfNeeded: $0 * 13) }
-            Scratch.write(plaintext)
-            let output = try! AtomicOutput(.standardOutput, mode: 0o600)
-            try! SealedFile.seal(try! InputFile(path: Scratch.path), to: sealedRecipient.publicKey, into: output,
-                                 ephemeral: ephemeral, progress: nil)
-            out.append(("sealed-file", Scratch.contents(of: output.fd)))
-            output.abort()
+            let sealed: [UInt8] = Scratch.lock.withLock { _ in
+                Scratch.write(plaintext)
+                let output = try! AtomicOutput(.standardOutput, mode: 0o600)
+                defer { output.abort() }
+                try! SealedFile.seal(try! InputFile(path: Scratch.path), to: sealedRecipient.publicKey, into: output,
+                                     ephemeral: ephemeral, progress: nil)
+                return Scratch.contents(of: output.fd)
+            }
+            out.append(("sealed-file", sealed))
             out.append(("sealed-roundtrip", plaintext))
             out.append(("secretbox-stream", [UInt8(n & 3), 3, 1, 63, 0x81] + plaintext))
         }
