@@ -106,6 +106,9 @@ struct JSONDocument {
             case UInt8(ascii: "{"):
                 pos += 1
                 var members: [(key: [UInt8], value: JSONValue)] = []
+                // A set, not a scan of the members: a hostile object with many members must not
+                // cost quadratic time.
+                var seen = Set<[UInt8]>()
                 skipSpace()
                 if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(members) }
                 while true {
@@ -113,7 +116,7 @@ struct JSONDocument {
                     guard case .string(let r, let esc) = try string() else { throw fail() }
                     var key = [UInt8]()
                     if esc { Self.unescape(bytes, r) { key.append($0) } } else { key = Array(bytes[r]) }
-                    if members.contains(where: { $0.key == key }) { throw fail() }
+                    guard seen.insert(key).inserted else { throw fail() }
                     skipSpace()
                     try expect(":")
                     skipSpace()

@@ -85,8 +85,9 @@ public enum KeystoreV3 {
                 guard n > 1, n & (n - 1) == 0, r >= 1, p >= 1 else {
                     throw KeystoreError.kdfLimits("scrypt n must be a power of two above 1 and r, p at least 1 (n=\(n), r=\(r), p=\(p))")
                 }
-                let (memory, overflow) = (128 * r).multipliedReportingOverflow(by: n + p)
-                guard !overflow, memory <= maxScryptMemory, r <= 1 << 20, p <= 1 << 20 else {
+                // Bound r and p before multiplying: a hostile file's r would overflow 128 · r.
+                guard r <= 1 << 20, p <= 1 << 20, n <= 1 << 40,
+                      128 * r * (n + p) <= maxScryptMemory else {
                     throw KeystoreError.kdfLimits("scrypt n=\(n), r=\(r), p=\(p) needs more than \(maxScryptMemory >> 30) GiB of memory; refused")
                 }
                 kdf = .scrypt(n: UInt64(n), r: UInt32(r), p: UInt32(p))
