@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test: the Swift suite (library + CLI), the Python interop tests against PyNaCl, eth-account
-# and the NumerBay client, the Python vector check, and the browser check in headless Chromium.
+# Every test: the Swift suite (library + CLI), the Python vector checks and interop, fault and
+# hygiene tests (PyNaCl, eth-account, the NumerBay client), the browser check in headless
+# Chromium, and a libFuzzer smoke run of every harness.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
@@ -19,4 +20,6 @@ fi
 if [ -f tests/browser/run_browser_check.py ]; then
   run .venv/bin/python tests/browser/run_browser_check.py
 fi
+# libFuzzer smoke: every parser and decoder harness for 10 s (docs/FUZZING.md for long runs).
+run scripts/fuzz.sh --smoke --parallel 2
 exit $failed
