@@ -14,12 +14,8 @@ run() { echo "== $*"; "$@" || { echo "FAILED: $*"; failed=1; }; }
 run swift test --skip-build
 run .venv/bin/python tests/python/check_vectors.py
 run .venv/bin/python tests/python/check_wycheproof.py
-if ls tests/python/test_*.py >/dev/null 2>&1; then
-  run .venv/bin/python -m pytest -q tests/python
-fi
-if [ -f tests/browser/run_browser_check.py ]; then
-  run .venv/bin/python tests/browser/run_browser_check.py
-fi
+run .venv/bin/python -m pytest -q tests/python
+run .venv/bin/python tests/browser/run_browser_check.py
 # libFuzzer smoke: every parser and decoder harness for 10 s (docs/FUZZING.md for long runs).
 run scripts/fuzz.sh --smoke --parallel 2
 exit $failed
