@@ -1,4 +1,5 @@
 import CSodium
+import Foundation
 import Testing
 @testable import NumerBayKeys
 
@@ -85,5 +86,48 @@ struct SealedFileTests {
         #expect(try openThroughFiles(sealed, with: recipient) == plaintext)
         sealed[size / 2] ^= 4
         #expect(throws: SealedBoxError.authenticationFailed) { try openThroughFiles(sealed, with: recipient) }
+    }
+
+    /// Above the threshold sealing stages the unaligned stream (48-byte header first) for direct
+    /// I/O and patches the tag in at commit: still byte-identical to the one-shot box.
+    @Test(arguments: [Int(SealedFile.directIOThreshold), Int(SealedFile.directIOThreshold) + 4133])
+    func largeSealThroughDirectIOMatchesOneShot(size: Int) throws {
+        let recipient = KeyPair.generate()
+        let ephemeral = KeyPair.generate()
+        let plaintext = Self.randomBytes(size)
+        let streamed = try sealThroughFiles(plaintext, to: recipient.publicKey, ephemeral: ephemeral)
+        let nonce = SealedFile.nonce(ephemeral: ephemeral.publicKey, recipient: recipient.publicKey)
+        var box = [UInt8](repeating: 0, count: size + 16)
+        let rc = ephemeral.secretKey.withUnsafeBytes { esk in
+            crypto_box_easy(&box, plaintext, UInt64(size), nonce, recipient.publicKey.bytes,
+                            esk.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+        #expect(rc == 0)
+        #expect(streamed.count == size + 48)
+        #expect(streamed == ephemeral.publicKey.bytes + box)
+    }
+
+    @Test func largeMultiRecipientSealOpensWithOneShot() throws {
+        let recipients = (0..<3).map { _ in KeyPair.generate() }
+        let size = Int(SealedFile.directIOThreshold) + 777
+        let plaintext = Self.randomBytes(size)
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let inPath = dir.appendingPathComponent("in").path
+        FileManager.default.createFile(atPath: inPath, contents: Data(plaintext))
+        let outputs = try (0..<3).map { try AtomicOutput(.path(dir.appendingPathComponent("o\($0)").path, overwrite: false), mode: 0o600) }
+        let results = try SealedFile.seal(try InputFile(path: inPath), toEach: recipients.map(\.publicKey), into: outputs)
+        #expect(results.allSatisfy { $0 == nil })
+        for (i, out) in outputs.enumerated() {
+            try out.commit()
+            let sealed = Array(try Data(contentsOf: dir.appendingPathComponent("o\(i)")))
+            var opened = [UInt8](repeating: 0, count: size)
+            let rc = recipients[i].secretKey.withUnsafeBytes { sk in
+                crypto_box_seal_open(&opened, sealed, UInt64(sealed.count), recipients[i].publicKey.bytes,
+                                     sk.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            }
+            #expect(rc == 0)
+            #expect(opened == plaintext)
+        }
     }
 }

@@ -93,26 +93,30 @@ public final class AtomicOutput {
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        if directIO && !Self.isDirectIOAligned(bytes, at: written) {
-            // From the first write that direct I/O cannot take (a short tail, an odd header), the
-            // rest goes through the page cache; the ordered writes keep the file consistent.
-            _ = nbkey_set_direct_io(fd, 0)
-            directIO = false
+        if let staging {
+            try writeDirect(bytes, staging)
+            return
         }
         try writeFully(fd, bytes, name: name)
         written += Int64(bytes.count)
         // Start writeback as we go, so the fsync at commit has little left to wait for.
-        if destination != nil, !directIO, written - writebackStart >= Self.writebackStep {
+        if destination != nil, written - writebackStart >= Self.writebackStep {
             _ = nbkey_start_writeback(fd, off_t(writebackStart), off_t(written - writebackStart))
             writebackStart = written
         }
     }
 
-    /// Large outputs are written with O_DIRECT while the writes allow it: no page-cache copy and
-    /// no fresh page per 4 KiB, which on a VM that returns freed memory to its host costs more
-    /// than the copy itself. Off where the file system refuses it (tmpfs) or NBKEY_DIRECT_IO=0.
-    private var directIO = false
+    /// Large outputs are written with O_DIRECT: no page-cache copy and no fresh page per 4 KiB,
+    /// which on a VM that returns freed memory to its host costs more than the copy itself.
+    /// Aligned writes go straight to the file; anything else (a 48-byte header, a tail) collects
+    /// in an aligned staging buffer that is written when full. The last partial block and any
+    /// patch of bytes already written (the sealed file's tag) go through the page cache at
+    /// commit. Off where the file system refuses O_DIRECT (tmpfs) or with NBKEY_DIRECT_IO=0.
+    private var staging: UnsafeMutableRawBufferPointer?
+    private var staged = 0
+    private var patches: [(offset: Int64, bytes: [UInt8])] = []
     static let directIOAlignment = 4096
+    static let stagingSize = 1 << 20
 
     static func isDirectIOAligned(_ bytes: UnsafeRawBufferPointer, at offset: Int64) -> Bool {
         guard let base = bytes.baseAddress else { return false }
@@ -122,8 +126,51 @@ public final class AtomicOutput {
 
     /// Asks for direct I/O on the temporary file; a no-op when unsupported.
     public func preferDirectIO() {
-        guard destination != nil, written == 0, getenv("NBKEY_DIRECT_IO").map({ String(cString: $0) }) != "0" else { return }
-        directIO = nbkey_set_direct_io(fd, 1) == 0
+        guard destination != nil, written == 0, staging == nil,
+              getenv("NBKEY_DIRECT_IO").map({ String(cString: $0) }) != "0",
+              nbkey_set_direct_io(fd, 1) == 0 else { return }
+        staging = .allocate(byteCount: Self.stagingSize, alignment: Self.directIOAlignment)
+    }
+
+    private func writeDirect(_ bytes: UnsafeRawBufferPointer, _ staging: UnsafeMutableRawBufferPointer) throws {
+        if staged == 0 && Self.isDirectIOAligned(bytes, at: written) {
+            try writeFully(fd, bytes, name: name)
+            written += Int64(bytes.count)
+            return
+        }
+        var rest = bytes
+        while !rest.isEmpty {
+            let n = min(rest.count, staging.count - staged)
+            UnsafeMutableRawBufferPointer(rebasing: staging[staged..<(staged + n)]).copyMemory(from: UnsafeRawBufferPointer(rebasing: rest[0..<n]))
+            staged += n
+            rest = UnsafeRawBufferPointer(rebasing: rest[n...])
+            if staged == staging.count {
+                try writeFully(fd, UnsafeRawBufferPointer(staging), name: name)
+                written += Int64(staged)
+                staged = 0
+            }
+        }
+    }
+
+    /// Leaves direct I/O: the staged tail and the patches are written through the page cache.
+    private func finishDirect() throws {
+        guard let staging else { return }
+        defer { releaseStaging() }
+        guard nbkey_set_direct_io(fd, 0) == 0 else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
+        try writeFully(fd, UnsafeRawBufferPointer(rebasing: staging[0..<staged]), name: name)
+        written += Int64(staged)
+        staged = 0
+        for patch in patches {
+            try patch.bytes.withUnsafeBytes { try pwriteFully(fd, $0, at: patch.offset, name: name) }
+        }
+        patches = []
+    }
+
+    private func releaseStaging() {
+        guard let staging else { return }
+        sodium_memzero(staging.baseAddress, staging.count)
+        staging.deallocate()
+        self.staging = nil
     }
 
     private static let writebackStep: Int64 = 8 << 20
@@ -138,7 +185,18 @@ public final class AtomicOutput {
         try secret.withUnsafeBytes { try write($0) }
     }
 
+    /// Overwrites bytes already written (the tag of a sealed file, known only at the end).
     func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws {
+        precondition(offset + Int64(bytes.count) <= written + Int64(staged))
+        if let staging {
+            if offset >= written {
+                let start = Int(offset - written)
+                UnsafeMutableRawBufferPointer(rebasing: staging[start..<(start + bytes.count)]).copyMemory(from: bytes)
+            } else {
+                patches.append((offset, Array(bytes)))
+            }
+            return
+        }
         try pwriteFully(fd, bytes, at: offset, name: name)
     }
 
@@ -146,6 +204,7 @@ public final class AtomicOutput {
     public func commit() throws {
         precondition(!finished)
         do {
+            try finishDirect()
             if let destination, let tempPath {
                 guard fchmod(fd, mode) == 0, fsync(fd) == 0 else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
                 if overwrite {
@@ -189,6 +248,7 @@ public final class AtomicOutput {
 
     /// Discards everything written; the destination is left as it was.
     public func abort() {
+        releaseStaging()
         guard !finished else { return }
         finished = true
         if let tempPath { unlink(tempPath) }
