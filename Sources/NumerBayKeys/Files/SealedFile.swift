@@ -1,5 +1,6 @@
 import CSodium
 import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -96,10 +97,9 @@ public enum SealedFile {
         }
         let job = MultiSealJob(streams: streams, outputs: outputs, results: results)
         _ = try ChunkPipeline().run(input: input, first: { _, _ in }, second: { chunk, offset in
-            job.chunk = UnsafeRawBufferPointer(chunk)
-            job.offset = offset
             // Each recipient has its own keystream, tag and file: they run side by side.
-            DispatchQueue.concurrentPerform(iterations: count) { job.process(recipient: $0) }
+            let view = ChunkView(bytes: UnsafeRawBufferPointer(chunk))
+            DispatchQueue.concurrentPerform(iterations: count) { job.process(recipient: $0, chunk: view.bytes, offset: offset) }
         }, sink: { _ in }, progress: { progress?($0 + Int64(overhead)) })
         let frozen = streams
         for i in 0..<count where results[i] == nil {
@@ -114,21 +114,19 @@ public enum SealedFile {
     }
 }
 
-/// The per-chunk work of a multi-recipient seal: copy, XOR, authenticate and write, per
-/// recipient, each into its own scratch buffer.
+/// The per-chunk work of a multi-recipient seal: XOR into the recipient's own buffer,
+/// authenticate, write.
 final class MultiSealJob: @unchecked Sendable {
     let streams: [SecretboxStream?]
     let outputs: [AtomicOutput]
     let results: ResultSlots
-    let scratch: [UnsafeMutableRawBufferPointer]
-    var chunk = UnsafeRawBufferPointer(start: nil, count: 0)
-    var offset: Int64 = 0
+    private let scratch: [UnsafeMutableRawBufferPointer]
 
     init(streams: [SecretboxStream?], outputs: [AtomicOutput], results: ResultSlots) {
         self.streams = streams
         self.outputs = outputs
         self.results = results
-        scratch = streams.map { _ in .allocate(byteCount: ChunkPipeline.chunkSize, alignment: 64) }
+        scratch = streams.map { _ in .allocate(byteCount: ChunkPipeline.chunkSize, alignment: AtomicOutput.directIOAlignment) }
     }
 
     deinit {
@@ -138,22 +136,26 @@ final class MultiSealJob: @unchecked Sendable {
         }
     }
 
-    func process(recipient i: Int) {
+    func process(recipient i: Int, chunk: UnsafeRawBufferPointer, offset: Int64) {
         guard results[i] == nil, let stream = streams[i] else { return }
         let mine = UnsafeMutableRawBufferPointer(rebasing: scratch[i][0..<chunk.count])
-        mine.copyMemory(from: chunk)
-        stream.xor(mine, at: offset)
+        stream.xor(chunk, into: mine, at: offset)
         stream.authenticate(UnsafeRawBufferPointer(mine))
         do { try outputs[i].write(UnsafeRawBufferPointer(mine)) } catch { results[i] = error }
     }
 }
 
-/// One error slot per recipient; each slot is written only by its own recipient's task.
-final class ResultSlots: @unchecked Sendable {
-    private var slots: [Error?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+/// A chunk the pipeline lends out for the duration of one stage; only read meanwhile.
+struct ChunkView: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+}
+
+/// One error slot per recipient.
+final class ResultSlots: Sendable {
+    private let slots: Mutex<[Error?]>
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
     subscript(i: Int) -> Error? {
-        get { slots.withUnsafeBufferPointer { $0[i] } }
-        set { slots.withUnsafeMutableBufferPointer { $0[i] = newValue } }
+        get { slots.withLock { $0[i] } }
+        set { slots.withLock { $0[i] = newValue } }
     }
 }

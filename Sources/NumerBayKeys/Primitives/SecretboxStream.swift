@@ -37,12 +37,20 @@ final class SecretboxStream: @unchecked Sendable {
 
     /// XORs `buffer` in place with the keystream for message bytes `offset ..< offset + count`.
     func xor(_ buffer: UnsafeMutableRawBufferPointer, at offset: Int64) {
-        guard buffer.count > 0 else { return }
+        xor(UnsafeRawBufferPointer(buffer), into: buffer, at: offset)
+    }
+
+    /// Writes `input` XOR the keystream for message bytes `offset ..< offset + count` into
+    /// `output` (the same memory, or another buffer of at least that size).
+    func xor(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, at offset: Int64) {
+        precondition(output.count >= input.count)
+        guard input.count > 0 else { return }
         var done = 0
         var position = offset + Int64(Self.macKeyBytes)
         key.withUnsafeBytes { kraw in
             let k = kraw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let src = input.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let dst = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
             let within = Int(position % Int64(Self.blockSize))
             if within != 0 {
                 // A chunk that starts inside a keystream block: make that block and use its tail.
@@ -50,14 +58,14 @@ final class SecretboxStream: @unchecked Sendable {
                 Sodium.mustSucceed(crypto_stream_xsalsa20_xor_ic(&block, block, UInt64(Self.blockSize), nonce,
                                                                  UInt64(position / Int64(Self.blockSize)), k),
                                    "crypto_stream_xsalsa20_xor_ic")
-                let n = min(Self.blockSize - within, buffer.count)
-                for i in 0..<n { base[i] ^= block[within + i] }
+                let n = min(Self.blockSize - within, input.count)
+                for i in 0..<n { dst[i] = src[i] ^ block[within + i] }
                 sodium_memzero(&block, Self.blockSize)
                 done = n
                 position += Int64(n)
             }
-            if done < buffer.count {
-                Sodium.mustSucceed(crypto_stream_xsalsa20_xor_ic(base + done, base + done, UInt64(buffer.count - done), nonce,
+            if done < input.count {
+                Sodium.mustSucceed(crypto_stream_xsalsa20_xor_ic(dst + done, src + done, UInt64(input.count - done), nonce,
                                                                  UInt64(position / Int64(Self.blockSize)), k),
                                    "crypto_stream_xsalsa20_xor_ic")
             }
