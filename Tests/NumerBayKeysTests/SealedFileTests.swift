@@ -12,21 +12,26 @@ struct SealedFileTests {
 
     static func randomBytes(_ n: Int) -> [UInt8] { Sodium.randomBytes(n) }
 
+    /// What crypto_box_seal makes with this ephemeral key: the ephemeral public key, then
+    /// crypto_box_easy with the BLAKE2b nonce.
+    static func oneShotSeal(_ plaintext: [UInt8], to recipient: KeyPair, ephemeral: KeyPair) -> [UInt8] {
+        let nonce = SealedFile.nonce(ephemeral: ephemeral.publicKey, recipient: recipient.publicKey)
+        var box = [UInt8](repeating: 0, count: plaintext.count + 16)
+        let rc = ephemeral.secretKey.withUnsafeBytes { esk in
+            crypto_box_easy(&box, plaintext, UInt64(plaintext.count), nonce, recipient.publicKey.bytes,
+                            esk.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+        precondition(rc == 0, "crypto_box_easy failed")
+        return ephemeral.publicKey.bytes + box
+    }
+
     @Test(arguments: sizes)
     func sealMatchesOneShotBoxByteForByte(size: Int) throws {
         let recipient = KeyPair.generate()
         let ephemeral = KeyPair.generate()
         let plaintext = Self.randomBytes(size)
         let streamed = try sealThroughFiles(plaintext, to: recipient.publicKey, ephemeral: ephemeral)
-        // crypto_box_seal is crypto_box_easy with this nonce, after the ephemeral public key.
-        let nonce = SealedFile.nonce(ephemeral: ephemeral.publicKey, recipient: recipient.publicKey)
-        var box = [UInt8](repeating: 0, count: size + 16)
-        let rc = ephemeral.secretKey.withUnsafeBytes { esk in
-            crypto_box_easy(&box, plaintext, UInt64(size), nonce, recipient.publicKey.bytes,
-                            esk.baseAddress!.assumingMemoryBound(to: UInt8.self))
-        }
-        #expect(rc == 0)
-        #expect(streamed == ephemeral.publicKey.bytes + box)
+        #expect(streamed == Self.oneShotSeal(plaintext, to: recipient, ephemeral: ephemeral))
     }
 
     @Test(arguments: sizes)
@@ -96,15 +101,8 @@ struct SealedFileTests {
         let ephemeral = KeyPair.generate()
         let plaintext = Self.randomBytes(size)
         let streamed = try sealThroughFiles(plaintext, to: recipient.publicKey, ephemeral: ephemeral)
-        let nonce = SealedFile.nonce(ephemeral: ephemeral.publicKey, recipient: recipient.publicKey)
-        var box = [UInt8](repeating: 0, count: size + 16)
-        let rc = ephemeral.secretKey.withUnsafeBytes { esk in
-            crypto_box_easy(&box, plaintext, UInt64(size), nonce, recipient.publicKey.bytes,
-                            esk.baseAddress!.assumingMemoryBound(to: UInt8.self))
-        }
-        #expect(rc == 0)
         #expect(streamed.count == size + 48)
-        #expect(streamed == ephemeral.publicKey.bytes + box)
+        #expect(streamed == Self.oneShotSeal(plaintext, to: recipient, ephemeral: ephemeral))
     }
 
     @Test func largeMultiRecipientSealOpensWithOneShot() throws {
