@@ -21,6 +21,11 @@ extension NBKey {
 
         @OptionGroup var progress: ProgressOptions
 
+        func validate() throws {
+            // stdout carries the public key; the key file needs a place of its own.
+            if output == "-" { throw ValidationError("keygen writes the key file to a path, not to standard output") }
+        }
+
         func run() throws {
             let pair = KeyPair.generate()
             try KeyFileIO.write(pair, to: output, force: force, protect: protect, passphrase: passphrase)

@@ -95,6 +95,7 @@ import Testing
             (["encrypt", "--to", publicKey, "p", "-o", "p"], "is the input file"),
             (["encrypt", "--to", publicKey], "missing expected argument"),
             (["frobnicate"], "unexpected argument"),
+            (["keygen", "-o", "-"], "not to standard output"),
         ] {
             expectFailure(try nbkey(args, in: dir), in: dir, before: before, contains: fragment)
         }
