@@ -11,7 +11,14 @@ public enum BIP39 {
     /// The mnemonic must be valid: every word in the list, a valid checksum.
     public static func seed(mnemonic: SecretBytes, passphrase: SecretBytes) throws -> SecretBytes {
         let sentence = try normalizedSentence(mnemonic)
-        let salt = Array("mnemonic".utf8) + nfkd(passphrase).exposedBytes()
+        // salt = "mnemonic" + the passphrase, which is secret: built in wiped memory.
+        let label = Array("mnemonic".utf8)
+        let normalized = nfkd(passphrase)
+        let salt = SecretBytes(count: label.count + normalized.count)
+        salt.withUnsafeMutableBytes { s in
+            s.copyBytes(from: label)
+            normalized.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: s[label.count...]).copyMemory(from: $0) }
+        }
         return Libcrypto.pbkdf2(password: sentence, salt: salt, iterations: 2048, sha512: true, length: 64)
     }
 

@@ -1,3 +1,5 @@
+import CSodium
+
 /// An Ethereum account's secret (a secp256k1 private key) and what MetaMask derives from it.
 public final class EthAccount: Sendable {
     let privateKey: SecretBytes
@@ -40,7 +42,8 @@ public final class EthAccount: Sendable {
     /// personal_sign (EIP-191) of `message`.
     public func signPersonalMessage<C: Collection>(_ message: C) -> PersonalSignature where C.Element == UInt8 {
         let digest = PersonalSign.digest(message)
-        let (rs, recid) = Secp256k1.signRecoverable(digest: digest, key: privateKey)
+        var (rs, recid) = Secp256k1.signRecoverable(digest: digest, key: privateKey)
+        defer { sodium_memzero(&rs, rs.count) }
         return PersonalSignature(bytes: rs + [UInt8(27 + recid)])
     }
 }

@@ -1,3 +1,5 @@
+import CSodium
+
 /// Keccak-256 as Ethereum uses it: the original Keccak submission's padding (0x01 … 0x80), not
 /// FIPS 202 SHA3-256 (0x06). Written here because no library on Debian 12 offers it (OpenSSL 3.0
 /// has only SHA3); checked against published answers and eth-hash in vectors/keccak256.json.
@@ -37,6 +39,9 @@ public enum Keccak256 {
         for lane in state[0..<4] {
             for k in 0..<8 { out.append(UInt8(truncatingIfNeeded: lane >> (8 * UInt64(k)))) }
         }
+        // The input may be secret (a keystore's MAC key, a v2 signature): leave no copy behind.
+        sodium_memzero(&block, block.count)
+        state.withUnsafeMutableBytes { sodium_memzero($0.baseAddress, $0.count) }
         return out
     }
 

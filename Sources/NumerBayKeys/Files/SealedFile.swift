@@ -101,10 +101,9 @@ public enum SealedFile {
             let view = ChunkView(bytes: UnsafeRawBufferPointer(chunk))
             DispatchQueue.concurrentPerform(iterations: count) { job.process(recipient: $0, chunk: view.bytes, offset: offset) }
         }, sink: { _ in }, progress: { progress?($0 + Int64(overhead)) })
-        let frozen = streams
         for i in 0..<count where results[i] == nil {
             do {
-                try frozen[i]!.tag().withUnsafeBytes { try outputs[i].write($0, at: Int64(Sizes.publicKey)) }
+                try streams[i]!.tag().withUnsafeBytes { try outputs[i].write($0, at: Int64(Sizes.publicKey)) }
             } catch {
                 results[i] = error
             }

@@ -24,7 +24,13 @@ public enum KeystoreV3 {
     public static func decrypt(_ file: [UInt8], password: SecretBytes, name: String) throws -> EthAccount {
         let parsed = try parse(file)
         let derived = try deriveKey(parsed, password: password)
-        var mac = Keccak256.hash(derived.slice(16..<32).exposedBytes() + parsed.ciphertext)
+        // mac = keccak256(derived key bytes 16..31 || ciphertext), built in wiped memory.
+        let macInput = SecretBytes(count: 16 + parsed.ciphertext.count)
+        macInput.withUnsafeMutableBytes { m in
+            derived.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: m[0..<16]).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[16..<32])) }
+            UnsafeMutableRawBufferPointer(rebasing: m[16...]).copyBytes(from: parsed.ciphertext)
+        }
+        var mac = macInput.withUnsafeBytes { Keccak256.hash($0) }
         defer { sodium_memzero(&mac, mac.count) }
         guard parsed.mac.count == 32, sodium_memcmp(mac, parsed.mac, 32) == 0 else { throw KeystoreError.wrongPassword(name) }
         let key = Libcrypto.aes128CTR(key: derived.slice(0..<16), iv: parsed.iv, parsed.ciphertext)
@@ -35,7 +41,7 @@ public enum KeystoreV3 {
     static func deriveKey(_ p: Parsed, password: SecretBytes) throws -> SecretBytes {
         switch p.kdf {
         case .pbkdf2(let c):
-            return Libcrypto.pbkdf2(password: password, salt: p.salt, iterations: c, sha512: false, length: 32)
+            return Libcrypto.pbkdf2(password: password, salt: SecretBytes(copying: p.salt), iterations: c, sha512: false, length: 32)
         case .scrypt(let n, let r, let pp):
             // libsodium's low-level scrypt computes parameters that break RFC 7914's n < 2^(16r),
             // which the published test vector (n = 2^18, r = 1) does; OpenSSL refuses them.

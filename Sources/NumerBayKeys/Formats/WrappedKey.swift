@@ -69,18 +69,31 @@ public enum WrappedKeyV2 {
 
     static func wrap(_ key: KeyPair, for account: EthAccount, salt: [UInt8], nonce: [UInt8], zeroBasedV: Bool) -> [UInt8] {
         let message = saltPrefix + Base64.encode(salt)
-        var signature = account.signPersonalMessage(Array(message.utf8))
-        if zeroBasedV { signature = signature.withZeroBasedV }
+        let keys = storageKeys(for: message, account: account)
         let inner = innerJSON(key.secretKey)
-        let box = SecretBox.seal(inner, nonce: nonce, key: storageKey(signature))
+        let box = SecretBox.seal(inner, nonce: nonce, key: zeroBasedV ? keys.zeroBasedV : keys.standard)
         return JSONWriter.object([("data", Base64.encode(nonce + box)), ("salt", message)])
     }
 
     /// keccak256 of the 65 signature bytes.
     static func storageKey(_ signature: PersonalSignature) -> SecretBytes {
-        var digest = Keccak256.hash(signature.bytes)
+        storageKey(signatureBytes: signature.bytes)
+    }
+
+    private static func storageKey(signatureBytes: [UInt8]) -> SecretBytes {
+        var digest = Keccak256.hash(signatureBytes)
         defer { sodium_memzero(&digest, digest.count) }
         return SecretBytes(copying: digest)
+    }
+
+    /// The storage keys from the wallet's signature of `message`, with v as 27/28 and as 0/1.
+    /// Here the signature is as secret as the key it unlocks: it is wiped once hashed.
+    static func storageKeys(for message: String, account: EthAccount) -> (standard: SecretBytes, zeroBasedV: SecretBytes) {
+        var signature = account.signPersonalMessage(Array(message.utf8)).bytes
+        defer { sodium_memzero(&signature, signature.count) }
+        let standard = storageKey(signatureBytes: signature)
+        signature[64] -= 27
+        return (standard, storageKey(signatureBytes: signature))
     }
 
     /// `{"data":"<base64 private key>"}`.
@@ -119,11 +132,11 @@ public enum WrappedKeyV2 {
             }
             return (salt, Array(raw[0..<Sizes.secretboxNonce]), Array(raw[Sizes.secretboxNonce...]))
         }
-        let signature = account.signPersonalMessage(Array(message.utf8))
+        let keys = storageKeys(for: message, account: account)
         var usedZeroBasedV = false
-        var inner = SecretBox.open(box, nonce: nonce, key: storageKey(signature))
+        var inner = SecretBox.open(box, nonce: nonce, key: keys.standard)
         if inner == nil {
-            inner = SecretBox.open(box, nonce: nonce, key: storageKey(signature.withZeroBasedV))
+            inner = SecretBox.open(box, nonce: nonce, key: keys.zeroBasedV)
             usedZeroBasedV = inner != nil
         }
         guard let inner else { throw WrapError.wrongWallet }

@@ -21,14 +21,17 @@ enum Libcrypto {
         return out
     }
 
-    static func pbkdf2(password: SecretBytes, salt: [UInt8], iterations: Int, sha512: Bool, length: Int) -> SecretBytes {
+    static func pbkdf2(password: SecretBytes, salt: SecretBytes, iterations: Int, sha512: Bool, length: Int) -> SecretBytes {
         let out = SecretBytes(count: length)
         out.withUnsafeMutableBytes { o in
             password.withUnsafeBytes { p in
-                mustSucceed(PKCS5_PBKDF2_HMAC(p.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(p.count), salt, Int32(salt.count),
-                                              Int32(iterations), sha512 ? EVP_sha512() : EVP_sha256(), Int32(length),
-                                              o.baseAddress!.assumingMemoryBound(to: UInt8.self)),
-                            "PKCS5_PBKDF2_HMAC")
+                salt.withUnsafeBytes { s in
+                    mustSucceed(PKCS5_PBKDF2_HMAC(p.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(p.count),
+                                                  s.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(s.count),
+                                                  Int32(iterations), sha512 ? EVP_sha512() : EVP_sha256(), Int32(length),
+                                                  o.baseAddress!.assumingMemoryBound(to: UInt8.self)),
+                                "PKCS5_PBKDF2_HMAC")
+                }
             }
         }
         return out
