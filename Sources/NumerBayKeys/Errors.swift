@@ -58,6 +58,7 @@ public enum FileError: NBKeyError, Equatable {
     case sameFile(path: String)
     case noDirectory(path: String)
     case isDirectory(path: String)
+    case cannotStartThread(reason: String)
 
     public var message: String {
         switch self {
@@ -68,6 +69,7 @@ public enum FileError: NBKeyError, Equatable {
         case .sameFile(let p): return "output \(p) is the input file"
         case .noDirectory(let p): return "output directory \(p) does not exist"
         case .isDirectory(let p): return "\(p) is a directory"
+        case .cannotStartThread(let r): return "cannot start a thread: \(r)"
         }
     }
     public var hint: String? {

@@ -20,8 +20,9 @@ public enum OutputTarget: Equatable, Sendable {
 /// fsyncs it and renames it into place. Without `commit` (an error, a thrown tag check) the
 /// temporary file is removed and the destination is untouched. For standard output the temporary
 /// file is anonymous (unlinked at once) and copied out only on `commit`, so nothing unverified is
-/// ever released to a pipe.
-public final class AtomicOutput {
+/// ever released to a pipe. Not thread-safe: one thread at a time uses it (the chunk pipeline's
+/// writer thread while a file streams, then the caller), hence `@unchecked Sendable`.
+public final class AtomicOutput: @unchecked Sendable {
     public let name: String
     private let destination: String?
     private let directory: String

@@ -31,7 +31,8 @@ public enum SealedFile {
         if (input.regularFileSize ?? 0) >= directIOThreshold { output.preferDirectIO() }
         // The tag precedes the ciphertext but is known only at the end: reserve its place.
         try output.write(ephemeral.publicKey.bytes + [UInt8](repeating: 0, count: Sizes.boxTag))
-        // Reader thread: XOR (any order would do); this thread: Poly1305 over the ciphertext, in order.
+        // Reader thread: XOR (any order would do); this thread: Poly1305 over the ciphertext, in
+        // order; writer thread: the write.
         _ = try ChunkPipeline().run(input: input, first: { chunk, offset in stream.xor(chunk, at: offset) },
                                     second: { chunk, _ in stream.authenticate(UnsafeRawBufferPointer(chunk)) },
                                     sink: { try output.write($0) }, progress: { progress?($0 + Int64(overhead)) })
@@ -53,8 +54,8 @@ public enum SealedFile {
         // Plaintext chunks land at multiples of the chunk size: they go to disk without a copy.
         if (input.regularFileSize ?? 0) >= directIOThreshold { output.preferDirectIO() }
         // Reader thread: Poly1305 over the ciphertext as it arrives, then the keystream XOR of the
-        // chunk's first part; this thread: the XOR of the rest, then the write to the temporary
-        // output, which is released only after the tag below checks out.
+        // chunk's first part; this thread: the XOR of the rest; writer thread: the write to the
+        // temporary output, which is released only after the tag below checks out.
         _ = try ChunkPipeline().run(input: input, first: { chunk, offset in
             stream.authenticate(UnsafeRawBufferPointer(chunk))
             let split = decryptSplit(chunk.count)
@@ -70,8 +71,8 @@ public enum SealedFile {
     static let directIOThreshold: Int64 = 16 << 20
 
     /// Bytes of a chunk whose XOR the reader thread does when decrypting (a multiple of 64):
-    /// 55%, measured best with direct I/O on 2 cores (the reader's read and Poly1305 cost about
-    /// as much as this thread's write).
+    /// 55%, measured best on 2 cores with the writes on their own thread (the reader also reads
+    /// and runs Poly1305; this thread only XORs, but shares the cores with the writer).
     static func decryptSplit(_ count: Int) -> Int { (count * 11 / 20) & ~63 }
 
     /// Seals one read of `input` to every recipient, each into its own output, on every core.
