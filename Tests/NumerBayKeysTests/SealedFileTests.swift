@@ -105,27 +105,68 @@ struct SealedFileTests {
         #expect(streamed == Self.oneShotSeal(plaintext, to: recipient, ephemeral: ephemeral))
     }
 
-    @Test func largeMultiRecipientSealOpensWithOneShot() throws {
-        let recipients = (0..<3).map { _ in KeyPair.generate() }
-        let size = Int(SealedFile.directIOThreshold) + 777
-        let plaintext = Self.randomBytes(size)
+    static let multiSizes = [0, 1, 47, 48, 4095 - 48, 4096 - 48, 4096, 4097, chunk - 48, chunk - 1, chunk, chunk + 1,
+                             2 * chunk + 7, Int(SealedFile.directIOThreshold) + chunk - 48, Int(SealedFile.directIOThreshold) + 4133]
+
+    /// Seals `plaintext` to every recipient in one read; returns each one's result and sealed bytes
+    /// (nil when it failed). `breakOutput` may sabotage an output before sealing starts.
+    static func multiSeal(_ plaintext: [UInt8], to recipients: [KeyPair],
+                          breakOutput: (Int, AtomicOutput) -> Void = { _, _ in }) throws -> [(Error?, [UInt8]?)] {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let inPath = dir.appendingPathComponent("in").path
         FileManager.default.createFile(atPath: inPath, contents: Data(plaintext))
-        let outputs = try (0..<3).map { try AtomicOutput(.path(dir.appendingPathComponent("o\($0)").path, overwrite: false), mode: 0o600) }
+        let outputs = try recipients.indices.map { try AtomicOutput(.path(dir.appendingPathComponent("o\($0)").path, overwrite: false), mode: 0o600) }
+        for (i, out) in outputs.enumerated() { breakOutput(i, out) }
         let results = try SealedFile.seal(try InputFile(path: inPath), toEach: recipients.map(\.publicKey), into: outputs)
-        #expect(results.allSatisfy { $0 == nil })
-        for (i, out) in outputs.enumerated() {
+        return try outputs.enumerated().map { i, out in
+            guard results[i] == nil else { return (results[i], nil) }
             try out.commit()
-            let sealed = Array(try Data(contentsOf: dir.appendingPathComponent("o\(i)")))
-            var opened = [UInt8](repeating: 0, count: size)
-            let rc = recipients[i].secretKey.withUnsafeBytes { sk in
-                crypto_box_seal_open(&opened, sealed, UInt64(sealed.count), recipients[i].publicKey.bytes,
-                                     sk.baseAddress!.assumingMemoryBound(to: UInt8.self))
-            }
-            #expect(rc == 0)
-            #expect(opened == plaintext)
+            return (nil, Array(try Data(contentsOf: dir.appendingPathComponent("o\(i)"))))
+        }
+    }
+
+    static func oneShotOpen(_ sealed: [UInt8], with recipient: KeyPair) -> [UInt8]? {
+        guard sealed.count >= 48 else { return nil }
+        var opened = [UInt8](repeating: 0, count: sealed.count - 48)
+        let rc = recipient.secretKey.withUnsafeBytes { sk in
+            crypto_box_seal_open(&opened, sealed, UInt64(sealed.count), recipient.publicKey.bytes,
+                                 sk.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+        return rc == 0 ? opened : nil
+    }
+
+    /// Multi-recipient frames carry the ciphertext across the 4 KiB grid: every size around a
+    /// carry, a chunk and the direct-I/O threshold opens with libsodium's one-shot, for each
+    /// recipient with its own key only.
+    @Test(arguments: multiSizes)
+    func multiRecipientSealOpensWithOneShot(size: Int) throws {
+        let recipients = (0..<3).map { _ in KeyPair.generate() }
+        let plaintext = Self.randomBytes(size)
+        let sealed = try Self.multiSeal(plaintext, to: recipients)
+        for (i, (error, bytes)) in sealed.enumerated() {
+            #expect(error == nil)
+            #expect(bytes?.count == size + 48)
+            #expect(Self.oneShotOpen(bytes ?? [], with: recipients[i]) == plaintext)
+            #expect(Self.oneShotOpen(bytes ?? [], with: recipients[(i + 1) % 3]) == nil)
+        }
+    }
+
+    /// A recipient whose file cannot be written gets the error and no file; the others complete.
+    @Test(arguments: [4096, 3 * chunk + 5, Int(SealedFile.directIOThreshold) + 4133])
+    func aRecipientWhoseWritesFailDoesNotStopTheOthers(size: Int) throws {
+        let recipients = (0..<3).map { _ in KeyPair.generate() }
+        let plaintext = Self.randomBytes(size)
+        let readOnly = open("/dev/null", O_RDONLY)
+        defer { close(readOnly) }
+        let sealed = try Self.multiSeal(plaintext, to: recipients) { i, out in
+            if i == 1 { dup2(readOnly, out.fd) }  // every write to it now fails (EBADF)
+        }
+        #expect(sealed[1].0 is FileError)
+        #expect(sealed[1].1 == nil)
+        for i in [0, 2] {
+            #expect(sealed[i].0 == nil)
+            #expect(Self.oneShotOpen(sealed[i].1 ?? [], with: recipients[i]) == plaintext)
         }
     }
 }

@@ -174,6 +174,22 @@ public final class AtomicOutput: @unchecked Sendable {
         self.staging = nil
     }
 
+    /// Writes a frame at `offset`, from any thread, for a writer that places the file's frames
+    /// itself (multi-recipient sealing). While direct I/O is on, the offset and the length must be
+    /// multiples of `directIOAlignment`. Sequential writes must wait until `resume(at:)`.
+    func writeFrame(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws {
+        try pwriteFully(fd, bytes, at: offset, name: name)
+    }
+
+    /// After frames cover `0 ..< end`: sequential writes carry on from `end`.
+    func resume(at end: Int64) throws {
+        precondition(written == 0 && staged == 0)
+        guard end > 0 else { return }
+        guard lseek(fd, off_t(end), SEEK_SET) == end else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
+        written = end
+        writebackStart = end
+    }
+
     private static let writebackStep: Int64 = 8 << 20
     private var written: Int64 = 0
     private var writebackStart: Int64 = 0

@@ -17,6 +17,7 @@ final class ChunkPipeline: @unchecked Sendable {
     static let chunkSize = 1 << 20
     static let depth = 6
 
+    private let depth: Int
     private let buffers: [UnsafeMutableRawBufferPointer]
     /// Bytes in each buffer: 0 marks the end of the input, -1 a read error. Raw memory, not an
     /// Array, because two threads touch different slots at once.
@@ -29,11 +30,13 @@ final class ChunkPipeline: @unchecked Sendable {
     private var readError: Error?
     private var writeError: Error?
 
-    init() {
-        buffers = (0..<Self.depth).map { _ in .allocate(byteCount: Self.chunkSize, alignment: AtomicOutput.directIOAlignment) }
-        lengths = .allocate(capacity: Self.depth)
+    init(depth: Int = ChunkPipeline.depth) {
+        precondition(depth >= 2)
+        self.depth = depth
+        buffers = (0..<depth).map { _ in .allocate(byteCount: Self.chunkSize, alignment: AtomicOutput.directIOAlignment) }
+        lengths = .allocate(capacity: depth)
         lengths.initialize(repeating: 0)
-        for _ in 0..<Self.depth { free.signal() }
+        for _ in 0..<depth { free.signal() }
     }
 
     deinit {
@@ -72,7 +75,7 @@ final class ChunkPipeline: @unchecked Sendable {
             if n <= 0 { break }
             offset += Int64(n)
             progress(offset)
-            index = (index + 1) % Self.depth
+            index = (index + 1) % depth
         }
         reader.join()
         writer.join()
@@ -84,7 +87,7 @@ final class ChunkPipeline: @unchecked Sendable {
     /// Stops every stage: each wakes, sees the flag and leaves its loop.
     private func cancel() {
         cancelled.store(true, ordering: .sequentiallyConsistent)
-        for _ in 0...Self.depth {
+        for _ in 0...depth {
             free.signal()
             filled.signal()
             processed.signal()
@@ -111,7 +114,7 @@ final class ChunkPipeline: @unchecked Sendable {
             filled.signal()
             if n == 0 { return }
             offset += Int64(n)
-            index = (index + 1) % Self.depth
+            index = (index + 1) % depth
         }
     }
 
@@ -130,7 +133,7 @@ final class ChunkPipeline: @unchecked Sendable {
                 return
             }
             free.signal()
-            index = (index + 1) % Self.depth
+            index = (index + 1) % depth
         }
     }
 }
