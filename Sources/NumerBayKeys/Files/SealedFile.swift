@@ -31,10 +31,16 @@ public enum SealedFile {
         if (input.regularFileSize ?? 0) >= directIOThreshold { output.preferDirectIO() }
         // The tag precedes the ciphertext but is known only at the end: reserve its place.
         try output.write(ephemeral.publicKey.bytes + [UInt8](repeating: 0, count: Sizes.boxTag))
-        // Reader thread: XOR (any order would do); this thread: Poly1305 over the ciphertext, in
-        // order; writer thread: the write.
-        _ = try ChunkPipeline().run(input: input, first: { chunk, offset in stream.xor(chunk, at: offset) },
-                                    second: { chunk, _ in stream.authenticate(UnsafeRawBufferPointer(chunk)) },
+        // Reader thread: the XOR of the chunk's first half (any order would do); this thread: the
+        // XOR of the rest, then Poly1305 over the ciphertext, in order; writer thread: the write.
+        _ = try ChunkPipeline().run(input: input, first: { chunk, offset in
+            let split = encryptSplit(chunk.count)
+            stream.xor(UnsafeMutableRawBufferPointer(rebasing: chunk[0..<split]), at: offset)
+        }, second: { chunk, offset in
+            let split = encryptSplit(chunk.count)
+            stream.xor(UnsafeMutableRawBufferPointer(rebasing: chunk[split...]), at: offset + Int64(split))
+            stream.authenticate(UnsafeRawBufferPointer(chunk))
+        },
                                     sink: { try output.write($0) }, progress: { progress?($0 + Int64(overhead)) })
         try stream.tag().withUnsafeBytes { try output.write($0, at: Int64(Sizes.publicKey)) }
     }
@@ -74,4 +80,9 @@ public enum SealedFile {
     /// 55%, measured best on 2 cores with the writes on their own thread (the reader also reads
     /// and runs Poly1305; this thread only XORs, but shares the cores with the writer).
     static func decryptSplit(_ count: Int) -> Int { (count * 11 / 20) & ~63 }
+
+    /// Bytes of a chunk whose XOR the reader thread does when encrypting: half (this thread XORs
+    /// the rest and then runs Poly1305 over the whole chunk). Against the reader doing all of the
+    /// XOR: 1 GiB to disk in 0.71 s instead of 0.80 s (median of 7, interleaved).
+    static func encryptSplit(_ count: Int) -> Int { (count / 2) & ~63 }
 }
