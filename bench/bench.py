@@ -192,7 +192,8 @@ class Measure:
         self.user = statistics.median([r.user or 0 for r in runs])
         self.sys = statistics.median([r.sys or 0 for r in runs])
         self.kv = {}
-        for k in ("crypto_seconds", "call_seconds", "output_pages_faulted_in_call", "prefault_seconds"):
+        for k in ("crypto_seconds", "call_seconds", "call_fsync_seconds", "output_pages_faulted_in_call",
+                  "prefault_seconds"):
             vals = [r.kv[k] for r in runs if k in r.kv]
             if vals:
                 self.kv[k] = statistics.median(vals)
@@ -245,8 +246,9 @@ def measure(label: str, cmd: list[str], runs: int, work: Path, prep=None, check=
 
 class Row:
     def __init__(self, op, tool, size, runs, seconds, rss_mib, notes="", group="file", measured=True,
-                 process_seconds=None, spread=None):
+                 process_seconds=None, spread=None, fsync_seconds=None):
         self.op, self.tool, self.size, self.runs = op, tool, size, runs
+        self.fsync_seconds = fsync_seconds  # Python rows: the call plus an fsync of its output
         self.spread = spread  # (min, max) of the runs' times
         self.process_seconds = process_seconds
         self.seconds, self.rss_mib, self.notes, self.group, self.measured = seconds, rss_mib, notes, group, measured
@@ -261,7 +263,7 @@ class Row:
         return {"op": self.op, "tool": self.tool, "size": self.size, "runs": self.runs, "seconds": self.seconds,
                 "rss_mib": self.rss_mib, "mb_per_s": self.mbps(), "gib_per_s": self.gibps(), "notes": self.notes,
                 "group": self.group, "measured": self.measured, "process_seconds": self.process_seconds,
-                "spread": self.spread}
+                "spread": self.spread, "fsync_seconds": self.fsync_seconds}
 
 
 T_NBKEY = "nbkey"
@@ -438,7 +440,7 @@ def bench_sizes(a, keys: Keys, work: Path, sizes: list[tuple[int, int, bool]], m
                 vals = m.walls if key is None else m.kv[key + "_all"]
                 rows.append(Row(op, tool, n, len(m.runs), seconds_of(m), m.rss_mib if rss else None, notes_of(m),
                                 group=group, process_seconds=m.wall if process else None,
-                                spread=(min(vals), max(vals))))
+                                spread=(min(vals), max(vals)), fsync_seconds=m.kv.get("call_fsync_seconds")))
             return done
 
         def free_note(m: Measure) -> str:
@@ -513,7 +515,9 @@ def bench_sizes(a, keys: Keys, work: Path, sizes: list[tuple[int, int, bool]], m
                                     add(op, T_NUMERBAY, lambda m: m.kv["call_seconds"],
                                         lambda m: f"decrypt_file(path, key_path=...), in place on a fresh copy; time = "
                                                   f"that call alone; whole process incl. interpreter and imports: "
-                                                  f"{m.wall:.3f} s", process=True, key="call_seconds")))
+                                                  f"{m.wall:.3f} s; with an fsync of its output: "
+                                                  f"{m.kv['call_fsync_seconds']:.3f} s", process=True,
+                                        key="call_seconds")))
                 else:
                     jobs.append(Job(f"numerbay encrypt_file_object {lab}",
                                     [PY, PYJOBS, "numerbay-encrypt", keys.pk_b64, str(plain), str(out)],
@@ -521,7 +525,9 @@ def bench_sizes(a, keys: Keys, work: Path, sizes: list[tuple[int, int, bool]], m
                                     add(op, T_NUMERBAY, lambda m: m.kv["call_seconds"],
                                         lambda m: f"encrypt_file_object(open(IN,'rb'), pk_b64), result written to OUT; "
                                                   f"time = that code alone; whole process incl. interpreter and "
-                                                  f"imports: {m.wall:.3f} s", process=True, key="call_seconds")))
+                                                  f"imports: {m.wall:.3f} s; with an fsync of its output: "
+                                                  f"{m.kv['call_fsync_seconds']:.3f} s", process=True,
+                                        key="call_seconds")))
                 jobs.append(Job(f"PyNaCl {op} {lab}",
                                 [PY, PYJOBS, f"pynacl-{op}", (keys.sk if op == "decrypt" else keys.pk).hex(), str(src),
                                  str(out)], prep_from(src), check,
@@ -801,6 +807,7 @@ def report(a, info, rows, main_size, multi, startup, wallet, load_before, load_a
         cp = disk_floor(rows, op, main_size)
         ratios[op] = {
             "numerbay_process": nbr.process_seconds / nbk.seconds if (nbr and nbk and nbr.process_seconds) else None,
+            "numerbay_fsync": nbr.fsync_seconds / nbk.seconds if (nbr and nbk and nbr.fsync_seconds) else None,
             "copy": cp / nbk.seconds if (cp and nbk) else None,
             # How far ahead of numerbay any durable job could be: the disk alone, with no crypto at all.
             "numerbay_disk": nbr.seconds / cp if (nbr and cp) else None,
@@ -815,6 +822,8 @@ def report(a, info, rows, main_size, multi, startup, wallet, load_before, load_a
              ("copy", "nbkey / the faster copy + fsync without crypto (1.0 = as fast as the disk allows)"),
              ("numerbay", "nbkey / numerbay (throughput; numerbay = its call alone)"),
              ("numerbay_process", "nbkey / numerbay (throughput; numerbay = whole python process)"),
+             ("numerbay_fsync", "nbkey / numerbay (throughput; numerbay = its call + an fsync of its output, "
+                                "as durable as nbkey's)"),
              ("numerbay_disk", "the faster copy + fsync without crypto / numerbay (the most any durable job can reach)"),
              ("pynacl", "nbkey / PyNaCl (throughput)"),
              ("rss", "numerbay peak RSS / nbkey peak RSS")]
@@ -889,6 +898,7 @@ def report(a, info, rows, main_size, multi, startup, wallet, load_before, load_a
           f"{rr['crypto']:.2f}×; vs the pre-faulted crypto-only: {fmt(rr['crypto_pf'])}×" if rr["crypto"] else "")
         t(f"{op} ≥ 5× numerbay throughput", None if rr["numerbay"] is None else rr["numerbay"] >= 5,
           f"{rr['numerbay']:.2f}× vs numerbay's call alone; {fmt(rr['numerbay_process'])}× vs its whole process; "
+          f"{fmt(rr['numerbay_fsync'])}× vs its call + an fsync of its output (as durable as nbkey's); "
           f"a copy + fsync with no crypto at all reaches {fmt(rr['numerbay_disk'])}× here"
           if rr["numerbay"] else "")
         t(f"{op} ≤ 1/100 numerbay RSS", None if rr["rss"] is None else rr["rss"] >= 100,

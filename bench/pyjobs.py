@@ -1,6 +1,7 @@
 """The Python side of the benchmark: each job runs in a fresh interpreter (bench.py starts it under
 /usr/bin/time -v), imports what it needs, then times only the work a user's code would do and
-prints `call_seconds S` on stderr. The process's own wall time (interpreter start + imports + work)
+prints `call_seconds S` on stderr (the numerbay jobs then fsync their output and print
+`call_fsync_seconds S` too, the same job made as durable as nbkey's). The process's own wall time (interpreter start + imports + work)
 is measured from outside by bench.py.
 
 Jobs (all paths are files; keys as the real tools take them):
@@ -21,6 +22,15 @@ def done(t0: float) -> None:
     print(f"call_seconds {time.perf_counter() - t0:.6f}", file=sys.stderr)
 
 
+def synced(t0: float, path: str) -> None:
+    """After done(): fsync the output, for the time of the same job made as durable as nbkey's."""
+    import os
+    fd = os.open(path, os.O_RDONLY)
+    os.fsync(fd)
+    os.close(fd)
+    print(f"call_fsync_seconds {time.perf_counter() - t0:.6f}", file=sys.stderr)
+
+
 def main() -> int:
     job, args = sys.argv[1], sys.argv[2:]
     if job == "numerbay-decrypt":
@@ -29,6 +39,7 @@ def main() -> int:
         t0 = time.perf_counter()
         numerbay.utils.decrypt_file(path, key_path=key_path)
         done(t0)
+        synced(t0, path)
     elif job == "numerbay-encrypt":
         import numerbay.utils
         pk_b64, src, dst = args
@@ -38,6 +49,7 @@ def main() -> int:
         with open(dst, "wb") as out:
             out.write(sealed.getvalue())  # no copy: the BytesIO shares its bytes
         done(t0)
+        synced(t0, dst)
     elif job == "pynacl-decrypt":
         from nacl.public import PrivateKey, SealedBox
         sk_hex, src, dst = args
