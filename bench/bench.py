@@ -141,7 +141,7 @@ def parse_time_v(path: Path) -> dict:
 def parse_kv(stderr: str) -> dict:
     out = {}
     for line in stderr.splitlines():
-        m = re.match(r"^(crypto_seconds|call_seconds|output_pages_faulted_in_call|prefaulted|prefault_seconds) ([0-9.]+)$",
+        m = re.match(r"^(crypto_seconds|call_seconds|call_fsync_seconds|output_pages_faulted_in_call|prefaulted|prefault_seconds) ([0-9.]+)$",
                      line.strip())
         if m:
             out[m.group(1)] = float(m.group(2))
