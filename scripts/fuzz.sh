@@ -99,7 +99,7 @@ run_one() {
   # The sealed-file pipeline's reader thread runs on libdispatch workers whose allocations outlive
   # a run, which makes libFuzzer's per-input leak check scan memory on nearly every input (3x
   # slower). LeakSanitizer still checks the whole process when it exits.
-  case "$h" in sealed-file|sealed-roundtrip) flags+=(-detect_leaks=0) ;; esac
+  case "$h" in sealed-file|sealed-roundtrip|multi-seal) flags+=(-detect_leaks=0) ;; esac
   # Member names, values and boundary numbers for the harnesses that read JSON.
   case "$h" in
     json|key-file|protected-key-file|envelope|v2-unwrap|v2-inner|wrapped-key-input|keystore-v3|recipients)

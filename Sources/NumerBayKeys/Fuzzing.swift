@@ -32,6 +32,7 @@ public enum Fuzzing {
         ("recipients", recipients),
         ("sealed-file", sealedFile),
         ("sealed-roundtrip", sealedRoundTrip),
+        ("multi-seal", multiSeal),
         ("secretbox-stream", secretboxStream),
     ]
 
@@ -323,6 +324,47 @@ public enum Fuzzing {
         check(opened && plaintext == data, "SealedFile.open does not open crypto_box_seal's output")
     }
 
+    /// Multi-recipient sealing's frames and carries against libsodium's one-shot open. Input: byte 0
+    /// picks 1-4 recipients, bytes 1-3 a plaintext length below 3 MiB (so short inputs still cross
+    /// the 4 KiB grid and the 1 MiB chunks), the rest a pattern repeated to that length. Each output
+    /// must open with its own recipient's key to the plaintext, and not with the next one's.
+    public static func multiSeal(_ data: [UInt8]) {
+        guard data.count >= 4 else { return }
+        let count = 1 + Int(data[0] % 4)
+        let length = (Int(data[1]) << 16 | Int(data[2]) << 8 | Int(data[3])) % (3 << 20)
+        let pattern = data.count > 4 ? Array(data[4...]) : [0]
+        let plaintext = (0..<length).map { pattern[$0 % pattern.count] }
+        Scratch.lock.withLock { _ in
+            Scratch.write(plaintext)
+            let input = expect("opening the scratch file") { try InputFile(path: Scratch.path) }
+            let keys = Array(multiRecipients[0..<count])
+            let outputs = (0..<count).map { _ in expect("an anonymous output") { try AtomicOutput(.standardOutput, mode: 0o600) } }
+            defer { for o in outputs { o.abort() } }
+            let results = expect("SealedFile.seal(toEach:)") { try SealedFile.seal(input, toEach: keys.map(\.publicKey), into: outputs) }
+            for (i, output) in outputs.enumerated() {
+                check(results[i] == nil, "recipient \(i) failed: \(String(describing: results[i]))")
+                let sealed = Scratch.contents(of: output.fd)
+                check(sealed.count == length + Sizes.sealOverhead, "sealed length for recipient \(i)")
+                var back = [UInt8](repeating: 0, count: length)
+                for (j, key) in [(i, keys[i]), ((i + 1) % count, keys[(i + 1) % count])] {
+                    let rc = key.secretKey.withUnsafeBytes { sk in
+                        crypto_box_seal_open(&back, sealed, UInt64(sealed.count), key.publicKey.bytes,
+                                             sk.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                    }
+                    if j == i {
+                        check(rc == 0 && back == plaintext, "recipient \(i)'s file does not open to the plaintext")
+                    } else if count > 1 {
+                        check(rc != 0, "recipient \(i)'s file opens with recipient \(j)'s key")
+                    }
+                }
+            }
+        }
+    }
+
+    static let multiRecipients = [sealedRecipient] + (1...3).map { i in
+        try! KeyPair(secretKey: SecretBytes(copying: [UInt8](repeating: UInt8(0x10 * i), count: 32)))
+    }
+
     private static func openSealed(_ file: [UInt8]) -> (Bool, [UInt8]) {
         Scratch.write(file)
         let input = expect("opening the scratch file") { try InputFile(path: Scratch.path) }
@@ -498,6 +540,11 @@ public enum Fuzzing {
             out.append(("sealed-file", sealed))
             out.append(("sealed-roundtrip", plaintext))
             out.append(("secretbox-stream", [UInt8(n & 3), 3, 1, 63, 0x81] + plaintext))
+        }
+        // Multi-recipient: lengths around the 4 KiB grid less the header, and around 1 MiB chunks.
+        for length in [0, 1, 4047, 4048, 4096, (1 << 20) - 48, 1 << 20, (2 << 20) + 7] {
+            out.append(("multi-seal", [UInt8(length % 4), UInt8(length >> 16), UInt8((length >> 8) & 255), UInt8(length & 255)]
+                        + Array("numerbay".utf8)))
         }
         out.append(("private-key-hex", Array(" 0x\(Hex.encode(v1Wallet.privateKey.exposedBytes()))\n".utf8)))
         for path in ["m/44'/60'/0'/0/0", "m/44h/60H/0'/0/2147483647", "m"] { out.append(("derivation-path", Array(path.utf8))) }
