@@ -96,6 +96,20 @@ for c in cases("sealed_box"):
     if "plaintext_b64" in c and len(c["plaintext_b64"]) < 8192:
         add("sealed-roundtrip", f"sealed-{c['id']}", base64.b64decode(c["plaintext_b64"]))
 
+# multi-seal: byte 0 = recipients - 1 (mod 4), bytes 1-3 = plaintext length, then a pattern. The
+# vectors' plaintexts at their own length, and as the pattern of lengths around the 4 KiB grid
+# (less the 48-byte header) and the 1 MiB chunk.
+def multi_seal(count: int, length: int, pattern: bytes) -> bytes:
+    return bytes([count % 4, length >> 16 & 255, length >> 8 & 255, length & 255]) + pattern
+
+
+plains = [base64.b64decode(c["plaintext_b64"]) for c in cases("sealed_box")
+          if "plaintext_b64" in c and len(c["plaintext_b64"]) < 8192]
+for i, p in enumerate(plains[:8]):
+    add("multi-seal", f"vector-{i}", multi_seal(i, len(p), p))
+for i, length in enumerate([4047, 4048, 4096, (1 << 20) - 48, (1 << 20) + 1]):
+    add("multi-seal", f"boundary-{length}", multi_seal(i + 1, length, plains[0] if plains and plains[0] else b"nb"))
+
 # A sales JSON in the NumerBay API's shape, and the hand-written list form.
 keys = [c["public_key"] for c in cases("key_file") if c.get("expect") == "ok"][:3]
 add("recipients", "list-comments", "# buyers\n" + "\n".join(f"  {k}  # order {i}" for i, k in enumerate(keys)) + "\n\n")
