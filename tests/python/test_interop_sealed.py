@@ -163,6 +163,33 @@ def test_nbkey_encrypt_pynacl_opens(nbkey, tmp_path, pynacl_key, size):
     assert SealedBox(PrivateKey(sk)).decrypt(sealed) == data
 
 
+MULTI_SIZES = [pytest.param(size, id=name) for name, size in SIZES
+               + [("4KiB-48", 4 * KiB - 48), ("1MiB-48", MiB - 48), ("above-direct-io", 16 * MiB + 4133)]]
+
+
+@pytest.mark.parametrize("size", MULTI_SIZES)
+def test_nbkey_encrypt_to_several_pynacl_opens_each(nbkey, tmp_path, size):
+    """One read, three recipients: each file is named after its recipient's key (NAME.to-HEX12.sealed)
+    and opens with PyNaCl under that key only. Sizes around the 4 KiB grid (less the 48-byte
+    header), the 1 MiB chunk and the 16 MiB direct-I/O threshold."""
+    sks = [secrets.token_bytes(32) for _ in range(3)]
+    pks = [bytes(PrivateKey(sk).public_key) for sk in sks]
+    data = os.urandom(size)
+    src, out = tmp_path / "plain.bin", tmp_path / "out"
+    src.write_bytes(data)
+    out.mkdir()
+    r = nbkey.ok("encrypt", *[x for pk in pks for x in ("--to", b64(pk))], src, "-o", out)
+    names = [f"plain.bin.to-{pk[:6].hex()}.sealed" for pk in pks]
+    assert sorted(p.name for p in out.iterdir()) == sorted(names)
+    assert r.stdout.decode().splitlines() == [str(out / n) for n in names]
+    for i, name in enumerate(names):
+        sealed = (out / name).read_bytes()
+        assert len(sealed) == size + 48
+        assert SealedBox(PrivateKey(sks[i])).decrypt(sealed) == data
+        with pytest.raises(nacl.exceptions.CryptoError):
+            SealedBox(PrivateKey(sks[(i + 1) % 3])).decrypt(sealed)
+
+
 @pytest.mark.parametrize("size", SIZE_PARAMS)
 def test_pynacl_seal_nbkey_decrypts(nbkey, tmp_path, nbkey_key, size):
     sk, pk, keyfile = nbkey_key
