@@ -20,7 +20,7 @@ final class ChunkPipeline: @unchecked Sendable {
     private let depth: Int
     private let buffers: [UnsafeMutableRawBufferPointer]
     /// Bytes in each buffer: 0 marks the end of the input, -1 a read error. Raw memory, not an
-    /// Array, because two threads touch different slots at once.
+    /// Array, because the three threads touch different slots at once.
     private let lengths: UnsafeMutableBufferPointer<Int>
     // All start at zero: libdispatch traps when a semaphore is released below its initial value.
     private let free = DispatchSemaphore(value: 0)
