@@ -832,13 +832,12 @@ def report(a, info, rows, main_size, multi, startup, wallet, load_before, load_a
     L.append("")
 
     # Multi-recipient
-    copies = [c for c in rows if c.op == "encrypt" and c.tool in COPIES and c.measured and c.seconds]
+    copy_sizes = {c.size for c in rows if c.op == "encrypt" and c.tool in COPIES and c.measured and c.seconds}
     for r in multi.get("rows", []):
-        # Disk rate for 8 × size bytes: the faster copy row of the size closest to that (the rate
-        # drops for big writes once the host's write cache fills).
-        near = min({c.size for c in copies}, key=lambda z: abs(math.log(z / (8 * r["size"])))) if copies else None
-        cp = min((c for c in copies if c.size == near), key=lambda c: c.seconds) if copies else None
-        r["disk_seconds"] = 8 * r["size"] * cp.seconds / cp.size if cp else None
+        # Disk rate for 8 × size bytes: the disk floor of the size closest to that (the rate drops
+        # for big writes once the host's write cache fills).
+        near = min(copy_sizes, key=lambda z: abs(math.log(z / (8 * r["size"])))) if copy_sizes else None
+        r["disk_seconds"] = 8 * r["size"] * disk_floor(rows, "encrypt", near) / near if near else None
         r["cpu_bound"] = r["cpu_seconds"] / (os.cpu_count() or 1)
         r["best_ratio"] = max(r["disk_seconds"] or 0, r["cpu_bound"]) / (8 * r["one_seconds"])
     L.append("## Multi-recipient sealing (8 recipients, one read of IN)\n")

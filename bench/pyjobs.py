@@ -50,25 +50,17 @@ def main() -> int:
             out.write(sealed.getvalue())  # no copy: the BytesIO shares its bytes
         done(t0)
         synced(t0, dst)
-    elif job == "pynacl-decrypt":
-        from nacl.public import PrivateKey, SealedBox
-        sk_hex, src, dst = args
+    elif job in ("pynacl-decrypt", "pynacl-encrypt"):
+        from nacl.public import PrivateKey, PublicKey, SealedBox
+        key_hex, src, dst = args
         t0 = time.perf_counter()
-        box = SealedBox(PrivateKey(bytes.fromhex(sk_hex)))
+        key = bytes.fromhex(key_hex)
+        box = SealedBox(PrivateKey(key) if job == "pynacl-decrypt" else PublicKey(key))
         with open(src, "rb") as f:
-            plain = box.decrypt(f.read())
+            data = f.read()
+        result = box.decrypt(data) if job == "pynacl-decrypt" else box.encrypt(data)
         with open(dst, "wb") as out:
-            out.write(plain)
-        done(t0)
-    elif job == "pynacl-encrypt":
-        from nacl.public import PublicKey, SealedBox
-        pk_hex, src, dst = args
-        t0 = time.perf_counter()
-        box = SealedBox(PublicKey(bytes.fromhex(pk_hex)))
-        with open(src, "rb") as f:
-            sealed = box.encrypt(f.read())
-        with open(dst, "wb") as out:
-            out.write(sealed)
+            out.write(result)
         done(t0)
     elif job == "keystore-address":
         import json

@@ -49,8 +49,8 @@ final class MultiSeal: @unchecked Sendable {
     static let poolSize = 5
     static let writerCount = 2
     static let inputDepth = 3
-    /// A frame holds a carry (< 2 alignment units) and then a whole chunk.
-    static let frameCapacity = ChunkPipeline.chunkSize + 2 * alignment
+    /// A frame holds a carry (less than one alignment unit) and then a whole chunk.
+    static let frameCapacity = ChunkPipeline.chunkSize + alignment
 
     final class Lane: @unchecked Sendable {
         let stream: SecretboxStream
@@ -64,7 +64,7 @@ final class MultiSeal: @unchecked Sendable {
         init(stream: SecretboxStream, output: AtomicOutput, header: [UInt8]) {
             self.stream = stream
             self.output = output
-            carry = .allocate(byteCount: 2 * MultiSeal.alignment, alignment: 64)
+            carry = .allocate(byteCount: MultiSeal.alignment, alignment: 64)
             carry.copyBytes(from: header)
             carried = header.count
         }
