@@ -94,6 +94,10 @@ class Keys:
         self.pk = bytes(PrivateKey(self.sk).public_key)
         assert base64.b64decode(doc["public_key"]) == self.pk
         self.pk_b64 = base64.b64encode(self.pk).decode()
+        # The keys as hex files for oneshot and pyjobs: secrets stay off command lines (`ps`).
+        self.sk_hex_path, self.pk_hex_path = work / "key.sk.hex", work / "key.pk.hex"
+        write_secret(self.sk_hex_path, self.sk.hex() + "\n")
+        write_secret(self.pk_hex_path, self.pk.hex() + "\n")
 
 
 def make_plain(path: Path, n: int) -> None:
@@ -119,7 +123,7 @@ def make_sealed(oneshot: str, keys: Keys, plain: Path, sealed: Path) -> None:
         return
     log(f"sealing {plain.name} -> {sealed.name} with libsodium crypto_box_seal")
     rm(sealed)
-    subprocess.run([oneshot, "seal", keys.pk.hex(), str(plain), str(sealed)], check=True, stderr=subprocess.DEVNULL)
+    subprocess.run([oneshot, "seal", str(keys.pk_hex_path), str(plain), str(sealed)], check=True, stderr=subprocess.DEVNULL)
     marker.write_text(keys.pk_b64 + plain.name)
 
 
@@ -425,7 +429,7 @@ def bench_sizes(a, keys: Keys, work: Path, sizes: list[tuple[int, int, bool]], m
                     state["done"] = True
                     back = work / "back.bin"
                     rm(back)
-                    p = subprocess.run([os1, "open", keys.sk.hex(), str(out), str(back)], stderr=subprocess.PIPE)
+                    p = subprocess.run([os1, "open", str(keys.sk_hex_path), str(out), str(back)], stderr=subprocess.PIPE)
                     ok = p.returncode == 0 and same_file(back, plain)
                     rm(back)
                     if not ok:
@@ -459,7 +463,8 @@ def bench_sizes(a, keys: Keys, work: Path, sizes: list[tuple[int, int, bool]], m
             oneshot_first_check = check_plain if op == "decrypt" else check_sealed_first_opened()
             call = "crypto_box_seal_open" if op == "decrypt" else "crypto_box_seal"
             verb = "open" if op == "decrypt" else "seal"
-            base = [os1, verb, (keys.sk if op == "decrypt" else keys.pk).hex(), str(src), str(out)]
+            key_hex_path = keys.sk_hex_path if op == "decrypt" else keys.pk_hex_path
+            base = [os1, verb, str(key_hex_path), str(src), str(out)]
             if op == "decrypt":
                 nb_cmd = [nb, "decrypt", "--key", str(keys.path), str(sealed), "-o", str(out), "--quiet"]
             else:
@@ -529,7 +534,7 @@ def bench_sizes(a, keys: Keys, work: Path, sizes: list[tuple[int, int, bool]], m
                                                   f"{m.kv['call_fsync_seconds']:.3f} s", process=True,
                                         key="call_seconds")))
                 jobs.append(Job(f"PyNaCl {op} {lab}",
-                                [PY, PYJOBS, f"pynacl-{op}", (keys.sk if op == "decrypt" else keys.pk).hex(), str(src),
+                                [PY, PYJOBS, f"pynacl-{op}", str(key_hex_path), str(src),
                                  str(out)], prep_from(src), check,
                                 add(op, T_PYNACL, lambda m: m.kv["call_seconds"],
                                     lambda m, op=op: f"open(IN).read(), SealedBox({'sk' if op == 'decrypt' else 'pk'})."

@@ -1,8 +1,9 @@
 /* Reference for the benchmarks: libsodium's one-shot crypto_box_seal / crypto_box_seal_open doing
  * the whole file-to-file job (read the whole file, one call, write the result).
  *
- * usage: oneshot open SK_HEX IN OUT [--prefault] [--thp] [--fsync]
- *        oneshot seal PK_HEX IN OUT [--prefault] [--thp] [--fsync]
+ * usage: oneshot open SK_HEX_FILE IN OUT [--prefault] [--thp] [--fsync]
+ *        oneshot seal PK_HEX_FILE IN OUT [--prefault] [--thp] [--fsync]
+ * The key is read from a file (64 hex digits), never from the command line.
  *
  * It prints on stderr:
  *   crypto_seconds S   the crypto call alone, on data already in memory
@@ -50,6 +51,20 @@ static unsigned char *alloc_out(size_t n, int thp) {
     return p;
 }
 
+/* 32 bytes from a file of 64 hex digits (a trailing newline allowed); the text is wiped. */
+static int read_key(const char *path, unsigned char key[32]) {
+    char text[80]; size_t bin_len = 0; const char *end = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    size_t got = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[got] = 0;
+    int rc = sodium_hex2bin(key, 32, text, got, NULL, &bin_len, &end);
+    int ok = rc == 0 && bin_len == 32 && (*end == 0 || strcmp(end, "\n") == 0);
+    sodium_memzero(text, sizeof text);
+    return ok ? 0 : -1;
+}
+
 int main(int argc, char **argv) {
     int prefault = 0, do_fsync = 0, thp = 0;
     double prefault_seconds = 0;
@@ -59,9 +74,9 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--fsync") == 0) do_fsync = 1;
         else { fprintf(stderr, "unknown option %s\n", argv[i]); return 2; }
     }
-    if (argc < 5 || sodium_init() < 0) { fprintf(stderr, "usage: oneshot open|seal KEYHEX IN OUT [--prefault] [--thp] [--fsync]\n"); return 2; }
+    if (argc < 5 || sodium_init() < 0) { fprintf(stderr, "usage: oneshot open|seal KEY_HEX_FILE IN OUT [--prefault] [--thp] [--fsync]\n"); return 2; }
     unsigned char key[32];
-    if (sodium_hex2bin(key, 32, argv[2], strlen(argv[2]), NULL, NULL, NULL) != 0) { fprintf(stderr, "bad key\n"); return 2; }
+    if (read_key(argv[2], key) != 0) { fprintf(stderr, "bad key file\n"); return 2; }
     size_t n; unsigned char *in = read_all(argv[3], &n);
     unsigned char *out; size_t outlen; double t0, t1; long f0, f1;
     if (strcmp(argv[1], "open") == 0) {

@@ -7,8 +7,8 @@ is measured from outside by bench.py.
 Jobs (all paths are files; keys as the real tools take them):
   numerbay-decrypt KEY_JSON FILE          numerbay.utils.decrypt_file(FILE, key_path=KEY_JSON) (in place)
   numerbay-encrypt PUBKEY_B64 IN OUT      numerbay.utils.encrypt_file_object(open(IN,'rb'), PUBKEY_B64) -> OUT
-  pynacl-decrypt SK_HEX IN OUT            SealedBox(sk).decrypt(open(IN).read()) -> OUT
-  pynacl-encrypt PK_HEX IN OUT            SealedBox(pk).encrypt(open(IN).read()) -> OUT
+  pynacl-decrypt SK_HEX_FILE IN OUT       SealedBox(sk).decrypt(open(IN).read()) -> OUT
+  pynacl-encrypt PK_HEX_FILE IN OUT       SealedBox(pk).encrypt(open(IN).read()) -> OUT
   keystore-address KEYSTORE PASSWORD_FILE eth_account.Account.decrypt(json, pw) -> address on stdout
   unwrap-v2 WALLET_HEX_FILE STORED OUT    eth-account personal_sign of the salt message, keccak256,
                                           PyNaCl SecretBox open -> key file OUT (FORMATS.md 7, 2)
@@ -52,9 +52,10 @@ def main() -> int:
         synced(t0, dst)
     elif job in ("pynacl-decrypt", "pynacl-encrypt"):
         from nacl.public import PrivateKey, PublicKey, SealedBox
-        key_hex, src, dst = args
+        key_file, src, dst = args
+        with open(key_file, encoding="ascii") as f:
+            key = bytes.fromhex(f.read().strip())
         t0 = time.perf_counter()
-        key = bytes.fromhex(key_hex)
         box = SealedBox(PrivateKey(key) if job == "pynacl-decrypt" else PublicKey(key))
         with open(src, "rb") as f:
             data = f.read()
