@@ -5,10 +5,13 @@ let package = Package(
     name: "nbkey",
     products: [
         .library(name: "NumerBayKeys", targets: ["NumerBayKeys"]),
+        .library(name: "NumerBayBridge", targets: ["NumerBayBridge"]),
         .executable(name: "nbkey", targets: ["nbkey"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The wallet bridge's HTTP server: NIO's HTTP/1 parser and event loop, without Foundation.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium",
@@ -17,15 +20,27 @@ let package = Package(
                        providers: [.apt(["libsecp256k1-dev"])]),
         .systemLibrary(name: "CLibcrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
-        .target(name: "CSystem"),
+        .target(name: "CFileIO"),
         .target(
             name: "NumerBayKeys",
-            dependencies: ["CSodium", "CSecp256k1", "CLibcrypto", "CSystem"]
+            dependencies: ["CSodium", "CSecp256k1", "CLibcrypto", "CFileIO"]
+        ),
+        .target(
+            name: "NumerBayBridge",
+            dependencies: [
+                "NumerBayKeys",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            resources: [.embedInCode("Page/bridge.html"), .embedInCode("Page/bridge.js"), .embedInCode("Page/bridge.css")]
         ),
         .executableTarget(
             name: "nbkey",
             dependencies: [
                 "NumerBayKeys",
+                "NumerBayBridge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// Errors of the command line itself (not of the library).
-struct CLIError: Error {
+struct CLIError: NBKeyError {
     let message: String
     var hint: String? = nil
 }
@@ -21,6 +21,11 @@ enum Terminal {
 
     static func warn(_ text: String) {
         pending.append(text)
+    }
+
+    /// A line on stderr now: what the user must act on while the command runs (the bridge's URL).
+    static func say(_ text: String) {
+        StandardStreams.writeErr(Array((text + "\n").utf8))
     }
 
     static func flushWarnings() {

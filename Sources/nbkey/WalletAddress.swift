@@ -8,7 +8,7 @@ extension NBKey.Wallet {
         @OptionGroup var wallet: WalletSource
 
         func run() throws {
-            try Terminal.writeOut(try wallet.account().address.checksummed + "\n")
+            try Terminal.writeOut(try wallet.open().connectedAddress().checksummed + "\n")
         }
     }
 
@@ -20,7 +20,7 @@ extension NBKey.Wallet {
         @OptionGroup var wallet: WalletSource
 
         func run() throws {
-            try Terminal.writeOut(try wallet.account().encryptionKeyPair.publicKey.base64 + "\n")
+            try Terminal.writeOut(try wallet.open().encryptionPublicKey(purpose: .encryptionKey).base64 + "\n")
         }
     }
 }

@@ -42,10 +42,9 @@ extension NBKey.Wallet {
         var input = "-"
 
         func run() throws {
-            let account = try wallet.account()
-            let envelope = try InputFile(path: input).readAll()
-            let plaintext = try EthEnvelope.decrypt(envelope, with: account.encryptionKeyPair, safe: safe)
-            try StandardStreams.writeOut(plaintext)
+            let envelope = try EthEnvelope.jsonForm(InputFile(path: input).readAll())
+            let plaintext = try wallet.open().decrypt(envelope: envelope, purpose: .decryptMessage)
+            try StandardStreams.writeOut(safe ? EthEnvelope.unpadded(plaintext) : plaintext)
         }
     }
 
@@ -60,9 +59,8 @@ extension NBKey.Wallet {
         var input = "-"
 
         func run() throws {
-            let account = try wallet.account()
             let message = try InputFile(path: input).readAll()
-            try Terminal.writeOut(account.signPersonalMessage(message).hex + "\n")
+            try Terminal.writeOut(wallet.open().verifiedPersonalSign(message, purpose: .signMessage).hex + "\n")
         }
     }
 }

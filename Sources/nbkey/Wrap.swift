@@ -28,8 +28,8 @@ extension NBKey {
 
         func run() throws {
             let pair = try KeyFileIO.read(key, passphrase: passphrase)
-            let account = try wallet.account()
-            let stored = scheme == .v1 ? try WrappedKeyV1.wrap(pair, for: account) : WrappedKeyV2.wrap(pair, for: account)
+            let wallet = try wallet.open()
+            let stored = scheme == .v1 ? try WrappedKeyV1.wrap(pair, with: wallet) : try WrappedKeyV2.wrap(pair, with: wallet)
             try Terminal.writeOut(String(decoding: stored, as: UTF8.self) + "\n")
         }
     }
@@ -61,23 +61,15 @@ extension NBKey {
         @OptionGroup var passphrase: PassphraseOptions
 
         func run() throws {
-            let account = try wallet.account()
             let wrapped = try WrappedKeyInput(try InputFile(path: input).readAll())
-            let pair: KeyPair
-            switch wrapped.scheme {
-            case .v1:
-                pair = try WrappedKeyV1.unwrap(wrapped.stored, with: account)
-            case .v2:
-                let result = try WrappedKeyV2.unwrap(wrapped.stored, with: account)
-                if result.usedZeroBasedV {
-                    Terminal.warn("note: the key opened with the v = 0/1 form of the signature (as some hardware wallets sign)")
-                }
-                pair = result.key
+            let opened = try wrapped.unwrap(with: wallet.open())
+            Terminal.warn("unwrapped with scheme \(opened.scheme.rawValue)")
+            if opened.usedZeroBasedV {
+                Terminal.warn("note: the key opened with the v = 0/1 form of the signature (as some hardware wallets sign)")
             }
-            if let expected = wrapped.expectedPublicKey, expected != pair.publicKey {
-                throw WrapError.publicKeyMismatch(field: wrapped.scheme == .v1 ? "public_key" : "public_key_v2")
-            }
+            let pair = opened.key
             try KeyFileIO.write(pair, to: output, force: force, protect: protect, passphrase: passphrase)
+            if output != "-" { try Terminal.writeOut(pair.publicKey.base64 + "\n") }
         }
     }
 }

@@ -10,10 +10,10 @@ do {
     var command = try NBKey.parseAsRoot()
     do {
         try command.run()
+        BridgeSession.end(error: nil)
         Terminal.flushWarnings()
     } catch let error as NBKeyError {
-        Terminal.fail(error.message, hint: error.hint, code: 1)
-    } catch let error as CLIError {
+        BridgeSession.end(error: error)
         Terminal.fail(error.message, hint: error.hint, code: 1)
     } catch let error as ExitCode {
         // The command has already reported what failed.

@@ -56,6 +56,23 @@ public struct EthAddress: Equatable, Sendable, CustomStringConvertible {
         bytes = Array(Keccak256.hash(publicKey).suffix(20))
     }
 
+    /// `0x` + 40 hex digits. All lower or all upper case is taken as it is; mixed case must carry
+    /// a correct EIP-55 checksum.
+    public init(hex text: String) throws {
+        guard text.hasPrefix("0x") || text.hasPrefix("0X"), text.utf8.count == 42,
+              let raw = Hex.decode(String(text.dropFirst(2))) else {
+            throw WalletError.badAddress(WalletText.clean(text, limit: 50))
+        }
+        bytes = raw
+        let digits = text.dropFirst(2)
+        if digits != digits.lowercased() && digits != digits.uppercased() && String(checksummed.dropFirst(2)) != digits {
+            throw WalletError.badAddressChecksum(WalletText.clean(text, limit: 50))
+        }
+    }
+
+    /// `0x` + 40 lower-case hex digits.
+    public var lowercaseHex: String { "0x" + Hex.encode(bytes) }
+
     /// EIP-55: a hex letter is upper case when the matching nibble of keccak256(lowercase hex) is ≥ 8.
     public var checksummed: String {
         let lower = Array(Hex.encode(bytes).utf8)
@@ -80,6 +97,11 @@ public struct PersonalSignature: Equatable, Sendable {
     /// The same signature with v as 0/1 instead of 27/28 (what some hardware wallets return).
     public var withZeroBasedV: PersonalSignature {
         PersonalSignature(bytes: Array(bytes[0..<64]) + [bytes[64] >= 27 ? bytes[64] - 27 : bytes[64]])
+    }
+
+    /// The same signature with the other form of v: 27/28 becomes 0/1 and 0/1 becomes 27/28.
+    public var withOtherV: PersonalSignature {
+        PersonalSignature(bytes: Array(bytes[0..<64]) + [bytes[64] >= 27 ? bytes[64] - 27 : bytes[64] + 27])
     }
 
     public init(bytes: [UInt8]) { self.bytes = bytes }
@@ -123,12 +145,19 @@ public enum WalletError: NBKeyError, Equatable {
     case privateKeyFormat(String)
     case privateKeyOutOfRange
     case badSignature
+    case signedByOtherAccount(signer: EthAddress, account: EthAddress)
+    case badAddress(String)
+    case badAddressChecksum(String)
 
     public var message: String {
         switch self {
         case .privateKeyFormat(let why): return "wallet private key \(why)"
         case .privateKeyOutOfRange: return "wallet private key is out of range: it must be between 1 and n-1 of secp256k1"
         case .badSignature: return "not a 65-byte signature in 0x-hex form"
+        case .badAddress(let text): return "\(text) is not an Ethereum address (0x and 40 hex digits)"
+        case .badAddressChecksum(let text): return "\(text) has a wrong EIP-55 checksum (mixed case)"
+        case .signedByOtherAccount(let signer, let account):
+            return "the signature is by \(signer.checksummed), not by the connected account \(account.checksummed)"
         }
     }
 }

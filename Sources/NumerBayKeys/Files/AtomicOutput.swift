@@ -1,5 +1,5 @@
 import CSodium
-import CSystem
+import CFileIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

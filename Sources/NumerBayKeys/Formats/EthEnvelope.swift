@@ -59,11 +59,7 @@ public enum EthEnvelope {
     /// eth_decrypt: `text` is the envelope JSON or its `0x`-hex form (surrounding white space
     /// ignored). With `safe`, returns decryptSafely's `.data`. The result is UTF-8.
     public static func decrypt(_ text: [UInt8], with recipient: KeyPair, safe: Bool) throws -> SecretBytes {
-        var json = trimmed(text)
-        if json.count >= 2, json[0] == UInt8(ascii: "0"), json[1] | 0x20 == UInt8(ascii: "x") {
-            guard let raw = Hex.decodeSecret(json[2...]) else { throw EnvelopeError.badHex }
-            json = raw.exposedBytes()
-        }
+        let json = try jsonForm(text)
         let parts = try json.withUnsafeBytes { raw -> (nonce: [UInt8], ephemeral: PublicKey, box: [UInt8]) in
             let doc: JSONDocument
             do { doc = try JSONDocument(parsing: raw) } catch { throw EnvelopeError.notJSON }
@@ -90,8 +86,17 @@ public enum EthEnvelope {
         return safe ? try unpadded(plaintext) : plaintext
     }
 
+    /// The envelope's JSON text, from the JSON or its `0x`-hex form (surrounding white space
+    /// ignored): what eth_decrypt is sent, as `0x` + hex of these bytes.
+    public static func jsonForm(_ text: [UInt8]) throws -> [UInt8] {
+        let json = trimmed(text)
+        guard json.count >= 2, json[0] == UInt8(ascii: "0"), json[1] | 0x20 == UInt8(ascii: "x") else { return json }
+        guard let raw = Hex.decodeSecret(json[2...]) else { throw EnvelopeError.badHex }
+        return raw.exposedBytes()
+    }
+
     /// decryptSafely: the plaintext is `{"data": "...", "padding": "..."}`; returns `.data`.
-    private static func unpadded(_ plaintext: SecretBytes) throws -> SecretBytes {
+    public static func unpadded(_ plaintext: SecretBytes) throws -> SecretBytes {
         try plaintext.withUnsafeBytes { raw in
             let doc: JSONDocument
             do { doc = try JSONDocument(parsing: raw) } catch { throw EnvelopeError.safeInner }

@@ -4,14 +4,27 @@ import CSodium
 /// `Uint8Array.prototype.toString()` prints it (`7,181,0,…`), in an eth-sig-util envelope to the
 /// wallet's encryption public key.
 public enum WrappedKeyV1 {
-    public static func wrap(_ key: KeyPair, for account: EthAccount) throws -> [UInt8] {
-        try EthEnvelope.encrypt(decimalList(key.secretKey), to: account.encryptionKeyPair.publicKey, safe: false)
+    /// eth_getEncryptionPublicKey, then the envelope. The wallet's answer cannot be verified, so the
+    /// wallet must then eth_decrypt the new envelope and give back the key before it is returned.
+    public static func wrap(_ key: KeyPair, with wallet: some EthereumWallet) throws -> [UInt8] {
+        let recipient = try wallet.encryptionPublicKey(purpose: .lockV1)
+        let plaintext = decimalList(key.secretKey)
+        let envelope = try EthEnvelope.encrypt(plaintext, to: recipient, safe: false)
+        let back: SecretBytes
+        do {
+            back = try wallet.decrypt(envelope: envelope, purpose: .confirmV1)
+        } catch EnvelopeError.authenticationFailed {
+            throw WrapError.v1CheckFailed
+        }
+        guard back.constantTimeEquals(plaintext) else { throw WrapError.v1CheckFailed }
+        return envelope
     }
 
-    public static func unwrap(_ stored: [UInt8], with account: EthAccount) throws -> KeyPair {
+    /// eth_decrypt of the stored envelope (JSON or 0x-hex), then the decimal list.
+    public static func unwrap(_ stored: [UInt8], with wallet: some EthereumWallet) throws -> KeyPair {
         let plaintext: SecretBytes
         do {
-            plaintext = try EthEnvelope.decrypt(stored, with: account.encryptionKeyPair, safe: false)
+            plaintext = try wallet.decrypt(envelope: EthEnvelope.jsonForm(stored), purpose: .unlockV1)
         } catch EnvelopeError.authenticationFailed {
             throw WrapError.wrongWallet
         }
@@ -63,37 +76,35 @@ public enum WrappedKeyV1 {
 public enum WrappedKeyV2 {
     public static let saltPrefix = "Sign this to retrieve your encryption key.\n\nSalt:"
 
-    public static func wrap(_ key: KeyPair, for account: EthAccount) -> [UInt8] {
-        wrap(key, for: account, salt: Sodium.randomBytes(32), nonce: Sodium.randomBytes(Sizes.secretboxNonce), zeroBasedV: false)
+    /// A fresh salt message, signed by the wallet (and checked), keys the secretbox.
+    public static func wrap(_ key: KeyPair, with wallet: some EthereumWallet) throws -> [UInt8] {
+        let message = saltPrefix + Base64.encode(Sodium.randomBytes(32))
+        let signature = try wallet.verifiedPersonalSign(Array(message.utf8), purpose: .lockV2)
+        return seal(key, message: message, storageKey: storageKey(signature), nonce: Sodium.randomBytes(Sizes.secretboxNonce))
     }
 
+    /// A fixed salt and nonce, for tests and fuzzing.
     static func wrap(_ key: KeyPair, for account: EthAccount, salt: [UInt8], nonce: [UInt8], zeroBasedV: Bool) -> [UInt8] {
         let message = saltPrefix + Base64.encode(salt)
-        let keys = storageKeys(for: message, account: account)
-        let inner = innerJSON(key.secretKey)
-        let box = SecretBox.seal(inner, nonce: nonce, key: zeroBasedV ? keys.zeroBasedV : keys.standard)
+        let signature = account.signPersonalMessage(Array(message.utf8))
+        return seal(key, message: message, storageKey: storageKey(zeroBasedV ? signature.withZeroBasedV : signature), nonce: nonce)
+    }
+
+    private static func seal(_ key: KeyPair, message: String, storageKey: SecretBytes, nonce: [UInt8]) -> [UInt8] {
+        let box = SecretBox.seal(innerJSON(key.secretKey), nonce: nonce, key: storageKey)
         return JSONWriter.object([("data", Base64.encode(nonce + box)), ("salt", message)])
     }
 
-    /// keccak256 of the 65 signature bytes.
+    /// keccak256 of the 65 signature bytes. Here the signature is as secret as the key it
+    /// unlocks: the copy hashed is wiped.
     static func storageKey(_ signature: PersonalSignature) -> SecretBytes {
-        storageKey(signatureBytes: signature.bytes)
-    }
-
-    private static func storageKey(signatureBytes: [UInt8]) -> SecretBytes {
-        var digest = Keccak256.hash(signatureBytes)
-        defer { sodium_memzero(&digest, digest.count) }
+        var bytes = signature.bytes
+        var digest = Keccak256.hash(bytes)
+        defer {
+            sodium_memzero(&bytes, bytes.count)
+            sodium_memzero(&digest, digest.count)
+        }
         return SecretBytes(copying: digest)
-    }
-
-    /// The storage keys from the wallet's signature of `message`, with v as 27/28 and as 0/1.
-    /// Here the signature is as secret as the key it unlocks: it is wiped once hashed.
-    static func storageKeys(for message: String, account: EthAccount) -> (standard: SecretBytes, zeroBasedV: SecretBytes) {
-        var signature = account.signPersonalMessage(Array(message.utf8)).bytes
-        defer { sodium_memzero(&signature, signature.count) }
-        let standard = storageKey(signatureBytes: signature)
-        signature[64] -= 27
-        return (standard, storageKey(signatureBytes: signature))
     }
 
     /// `{"data":"<base64 private key>"}`.
@@ -111,12 +122,41 @@ public enum WrappedKeyV2 {
 
     public struct Unwrapped {
         public let key: KeyPair
-        /// The box opened only with the 0/1 form of the signature (some hardware wallets).
+        /// The box opened with the 0/1 form of the signature (some hardware wallets).
         public let usedZeroBasedV: Bool
     }
 
-    public static func unwrap(_ stored: [UInt8], with account: EthAccount) throws -> Unwrapped {
-        let (message, nonce, box) = try stored.withUnsafeBytes { raw -> (String, [UInt8], [UInt8]) in
+    /// The salt message a stored string asks the wallet to sign.
+    public static func saltMessage(of stored: [UInt8]) throws -> String {
+        try parse(stored).message
+    }
+
+    public static func unwrap(_ stored: [UInt8], with wallet: some EthereumWallet) throws -> Unwrapped {
+        let (message, nonce, box) = try parse(stored)
+        let signature = try wallet.verifiedPersonalSign(Array(message.utf8), purpose: .unlockV2)
+        // The web app keys the box with the signature as its wallet returned it: v = 27/28 from
+        // MetaMask's own accounts, 0/1 from some hardware wallets. Either may have wrapped it.
+        var opened: (inner: SecretBytes, v: UInt8)?
+        for form in [signature, signature.withOtherV] where opened == nil {
+            if let inner = SecretBox.open(box, nonce: nonce, key: storageKey(form)) { opened = (inner, form.bytes[64]) }
+        }
+        guard let (inner, v) = opened else { throw WrapError.wrongWallet }
+        let secret: SecretBytes = try inner.withUnsafeBytes { raw in
+            let doc: JSONDocument
+            do { doc = try JSONDocument(parsing: raw) } catch { throw WrapError.v2Format("inner plaintext is not JSON") }
+            guard let b64 = doc.secretStringBytes(doc.root.member("data")) else {
+                throw WrapError.v2Format("inner plaintext has no \"data\" string")
+            }
+            guard let key = b64.withUnsafeBytes({ Base64.decodeSecret(bytes: $0) }), key.count == Sizes.secretKey else {
+                throw WrapError.v2Format("inner private key is not base64 of 32 bytes")
+            }
+            return key
+        }
+        return Unwrapped(key: try KeyPair(secretKey: secret), usedZeroBasedV: v < 27)
+    }
+
+    private static func parse(_ stored: [UInt8]) throws -> (message: String, nonce: [UInt8], box: [UInt8]) {
+        try stored.withUnsafeBytes { raw in
             let doc: JSONDocument
             do { doc = try JSONDocument(parsing: raw) } catch { throw WrapError.v2Format("not JSON") }
             guard case .object = doc.root else { throw WrapError.v2Format("not a JSON object") }
@@ -132,26 +172,6 @@ public enum WrappedKeyV2 {
             }
             return (salt, Array(raw[0..<Sizes.secretboxNonce]), Array(raw[Sizes.secretboxNonce...]))
         }
-        let keys = storageKeys(for: message, account: account)
-        var usedZeroBasedV = false
-        var inner = SecretBox.open(box, nonce: nonce, key: keys.standard)
-        if inner == nil {
-            inner = SecretBox.open(box, nonce: nonce, key: keys.zeroBasedV)
-            usedZeroBasedV = inner != nil
-        }
-        guard let inner else { throw WrapError.wrongWallet }
-        let secret: SecretBytes = try inner.withUnsafeBytes { raw in
-            let doc: JSONDocument
-            do { doc = try JSONDocument(parsing: raw) } catch { throw WrapError.v2Format("inner plaintext is not JSON") }
-            guard let b64 = doc.secretStringBytes(doc.root.member("data")) else {
-                throw WrapError.v2Format("inner plaintext has no \"data\" string")
-            }
-            guard let key = b64.withUnsafeBytes({ Base64.decodeSecret(bytes: $0) }), key.count == Sizes.secretKey else {
-                throw WrapError.v2Format("inner private key is not base64 of 32 bytes")
-            }
-            return key
-        }
-        return Unwrapped(key: try KeyPair(secretKey: secret), usedZeroBasedV: usedZeroBasedV)
     }
 }
 
@@ -162,19 +182,31 @@ private extension String {
 /// What `nbkey unwrap` is given: the stored string itself, or a profile JSON object holding it.
 public struct WrappedKeyInput {
     public enum Scheme: String, Sendable { case v1, v2 }
-    public let scheme: Scheme
-    public let stored: [UInt8]
-    /// The profile's public key for this scheme, when it was given.
-    public let expectedPublicKey: PublicKey?
 
-    /// Detects the scheme. A profile with both schemes' fields uses v2, the current one.
+    /// One wrapped form of the key.
+    public struct Candidate {
+        public let scheme: Scheme
+        public let stored: [UInt8]
+        /// The profile's public key for this scheme, when it was given.
+        public let expectedPublicKey: PublicKey?
+    }
+
+    /// What to try, in order: a profile with both schemes' fields gives v2 (the current one),
+    /// then v1.
+    public let candidates: [Candidate]
+
+    public var scheme: Scheme { candidates[0].scheme }
+    public var stored: [UInt8] { candidates[0].stored }
+    public var expectedPublicKey: PublicKey? { candidates[0].expectedPublicKey }
+
+    /// Detects the scheme.
     public init(_ text: [UInt8]) throws {
         let trimmed = text.drop { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
         if trimmed.starts(with: Array("0x".utf8)) || trimmed.starts(with: Array("0X".utf8)) {
-            (scheme, stored, expectedPublicKey) = (.v1, text, nil)
+            candidates = [Candidate(scheme: .v1, stored: text, expectedPublicKey: nil)]
             return
         }
-        let found = try text.withUnsafeBytes { raw -> (Scheme, [UInt8], PublicKey?) in
+        candidates = try text.withUnsafeBytes { raw -> [Candidate] in
             let doc: JSONDocument
             do { doc = try JSONDocument(parsing: raw) } catch let e as JSONError { throw WrapError.inputFormat(e.message) }
             guard case .object = doc.root else { throw WrapError.inputFormat("not a JSON object") }
@@ -186,18 +218,53 @@ public struct WrappedKeyInput {
                 }
                 return pk
             }
+            var found: [Candidate] = []
             for (field, pkField, scheme) in [("encrypted_private_key_v2", "public_key_v2", Scheme.v2),
                                              ("encrypted_private_key", "public_key", Scheme.v1)] {
                 guard let v = doc.root.member(field) else { continue }
                 if case .null = v { continue }
                 guard let s = doc.stringBytes(v) else { throw WrapError.inputFormat("\(field) is not a string") }
-                return (scheme, s, try publicKey(pkField))
+                found.append(Candidate(scheme: scheme, stored: s, expectedPublicKey: try publicKey(pkField)))
             }
-            if doc.root.member("version") != nil { return (.v1, text, nil) }
-            if doc.root.member("salt") != nil || doc.root.member("data") != nil { return (.v2, text, nil) }
+            if !found.isEmpty { return found }
+            if doc.root.member("version") != nil { return [Candidate(scheme: .v1, stored: text, expectedPublicKey: nil)] }
+            if doc.root.member("salt") != nil || doc.root.member("data") != nil {
+                return [Candidate(scheme: .v2, stored: text, expectedPublicKey: nil)]
+            }
             throw WrapError.inputFormat("no encrypted_private_key or encrypted_private_key_v2, and not a wrapped key")
         }
-        (scheme, stored, expectedPublicKey) = found
+    }
+
+    /// The key, from the first candidate the wallet opens; a later candidate is tried only when
+    /// the wallet did not wrap an earlier one.
+    public func unwrap(with wallet: some EthereumWallet) throws -> Unwrapped {
+        for (i, candidate) in candidates.enumerated() {
+            do {
+                let opened: Unwrapped
+                switch candidate.scheme {
+                case .v1:
+                    opened = Unwrapped(key: try WrappedKeyV1.unwrap(candidate.stored, with: wallet), scheme: .v1, usedZeroBasedV: false)
+                case .v2:
+                    let result = try WrappedKeyV2.unwrap(candidate.stored, with: wallet)
+                    opened = Unwrapped(key: result.key, scheme: .v2, usedZeroBasedV: result.usedZeroBasedV)
+                }
+                if let expected = candidate.expectedPublicKey, expected != opened.key.publicKey {
+                    throw WrapError.publicKeyMismatch(field: candidate.scheme == .v1 ? "public_key" : "public_key_v2")
+                }
+                return opened
+            } catch WrapError.wrongWallet where i + 1 < candidates.count {
+                continue
+            }
+        }
+        throw WrapError.wrongWallet
+    }
+
+    public struct Unwrapped {
+        public let key: KeyPair
+        /// The scheme that opened.
+        public let scheme: Scheme
+        /// v2 opened with the 0/1 form of the signature (some hardware wallets).
+        public let usedZeroBasedV: Bool
     }
 }
 
@@ -207,6 +274,7 @@ public enum WrapError: NBKeyError, Equatable {
     case v2Format(String)
     case inputFormat(String)
     case publicKeyMismatch(field: String)
+    case v1CheckFailed
 
     public var message: String {
         switch self {
@@ -215,6 +283,7 @@ public enum WrapError: NBKeyError, Equatable {
         case .v2Format(let why): return "v2 wrapped key is malformed: \(why)"
         case .inputFormat(let why): return "wrapped key input is malformed: \(why)"
         case .publicKeyMismatch(let field): return "the profile's \(field) does not belong to the unwrapped private key"
+        case .v1CheckFailed: return "the wallet could not open the v1 wrapped key it was just given: its encryption public key is wrong"
         }
     }
 

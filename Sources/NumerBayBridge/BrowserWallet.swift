@@ -1,0 +1,190 @@
+import NumerBayKeys
+
+/// The user's own browser wallet, reached through a page nbkey serves on 127.0.0.1
+/// (docs/BRIDGE.md). The server starts at the first request; `end` tells the page how the
+/// command ended. Answers are checked by the callers (`verifiedPersonalSign`, the v1 round trip).
+public final class BrowserWallet: EthereumWallet {
+    public struct Options {
+        /// 0: any free port.
+        public var port: Int
+        /// For the whole exchange, from the first request.
+        public var timeoutSeconds: Double
+        /// Called once with the page's URL, which holds the session secret.
+        public var showURL: (String) -> Void
+
+        public init(port: Int = 0, timeoutSeconds: Double = 300, showURL: @escaping (String) -> Void) {
+            self.port = port
+            self.timeoutSeconds = timeoutSeconds
+            self.showURL = showURL
+        }
+    }
+
+    private let options: Options
+    private let exchange = BridgeExchange()
+    private var server: BridgeServer?
+    private var deadline: Deadline?
+    private var account: (address: EthAddress, text: String)?
+
+    public init(options: Options) {
+        self.options = options
+    }
+
+    /// The wallet's name as the page reported it (EIP-6963), once connected.
+    public var walletName: String? { exchange.walletName }
+
+    private func start() throws -> Deadline {
+        if let deadline { return deadline }
+        let secret = SecretBytes.random(count: 32)
+        let exchange = self.exchange
+        let server = try BridgeServer(port: options.port) { port in BridgeRoutes(port: port, secret: secret, exchange: exchange) }
+        self.server = server
+        let deadline = Deadline(seconds: options.timeoutSeconds)
+        self.deadline = deadline
+        // The secret goes in the fragment: browsers send it in no request, header or log.
+        options.showURL("http://127.0.0.1:\(server.port)/#session=" + Hex.encode(secret.exposedBytes()))
+        return deadline
+    }
+
+    private func call(_ method: String, _ params: [String], purpose: WalletPurpose) throws -> WalletValue {
+        let deadline = try start()
+        switch try exchange.call(method, params, purpose: purpose, deadline: deadline) {
+        case .result(let value):
+            return value
+        case .error(let code, let message):
+            throw BridgeError(method: method, code: code, message: message)
+        }
+    }
+
+    private func string(_ value: WalletValue, _ method: String, _ what: String) throws -> String {
+        guard case .string(let bytes) = value, bytes.count <= 4096 else { throw BridgeError.badAnswer(method: method, expected: what) }
+        return String(decoding: bytes.exposedBytes(), as: UTF8.self)
+    }
+
+    public func connectedAddress() throws -> EthAddress {
+        if let account { return account.address }
+        let purpose = WalletPurpose(title: "Connect your wallet", detail: "nbkey needs to know which account to use. Nothing is signed yet.")
+        guard case .strings(let accounts) = try call("eth_requestAccounts", [], purpose: purpose) else {
+            throw BridgeError.badAnswer(method: "eth_requestAccounts", expected: "a list of addresses")
+        }
+        guard let first = accounts.first else { throw BridgeError.noAccounts }
+        guard let address = try? EthAddress(hex: first) else {
+            throw BridgeError.badAnswer(method: "eth_requestAccounts", expected: "0x-hex addresses")
+        }
+        account = (address, first)
+        exchange.setConnected(first)
+        return address
+    }
+
+    public func personalSign(_ message: [UInt8], purpose: WalletPurpose) throws -> PersonalSignature {
+        let address = try connectedAddress(), text = account!.text
+        // Data first, then the address: MetaMask guesses the order otherwise (FORMATS.md §9).
+        let answer = try string(call("personal_sign", ["0x" + Hex.encode(message), text], purpose: purpose),
+                                "personal_sign", "a 65-byte signature in 0x-hex")
+        _ = address
+        guard let signature = try? PersonalSignature(hex: answer) else {
+            throw BridgeError.badAnswer(method: "personal_sign", expected: "a 65-byte signature in 0x-hex")
+        }
+        return signature
+    }
+
+    public func encryptionPublicKey(purpose: WalletPurpose) throws -> PublicKey {
+        _ = try connectedAddress()
+        let answer = try string(call("eth_getEncryptionPublicKey", [account!.text], purpose: purpose),
+                                "eth_getEncryptionPublicKey", "base64 of a 32-byte key")
+        guard let key = try? PublicKey(base64: answer) else {
+            throw BridgeError.badAnswer(method: "eth_getEncryptionPublicKey", expected: "base64 of a 32-byte key")
+        }
+        return key
+    }
+
+    public func decrypt(envelope json: [UInt8], purpose: WalletPurpose) throws -> SecretBytes {
+        _ = try connectedAddress()
+        // MetaMask reads only this form: 0x + hex of the JSON text (FORMATS.md §9).
+        guard case .string(let plaintext) = try call("eth_decrypt", ["0x" + Hex.encode(json), account!.text], purpose: purpose) else {
+            throw BridgeError.badAnswer(method: "eth_decrypt", expected: "the plaintext string")
+        }
+        return plaintext
+    }
+
+    /// Tells the page how the command ended (it shows "done" or the error), gives it up to two
+    /// seconds to read that, then stops the server.
+    public func end(error: (any NBKeyError)?) {
+        guard let server else { return }
+        if let error {
+            exchange.end(.failed(message: error.message, hint: error.hint), grace: 2)
+        } else {
+            exchange.end(.done, grace: 2)
+        }
+        server.stop()
+        self.server = nil
+    }
+}
+
+/// How an exchange with the browser wallet can fail.
+public enum BridgeError: NBKeyError, Equatable {
+    /// EIP-1193 4001.
+    case refused(method: String)
+    /// MetaMask's -32603 "User denied message decryption", which it also gives for a request it
+    /// could not read.
+    case decryptDenied
+    /// EIP-1193 4200 (hardware wallets and MetaMask Mobile for the v1 methods).
+    case unsupported(method: String)
+    /// EIP-1193 4100.
+    case unauthorized(method: String)
+    case walletError(method: String, code: Int, message: String)
+    case noWallet
+    case noAccounts
+    case accountsChanged
+    case disconnected
+    case badAnswer(method: String, expected: String)
+    case timeout(seconds: Int)
+    case cannotStart(String)
+
+    init(method: String, code: Int, message: String) {
+        switch code {
+        case 4001: self = .refused(method: method)
+        case 4100: self = .unauthorized(method: method)
+        case 4200: self = .unsupported(method: method)
+        case 4900, 4901: self = .disconnected
+        case -32603 where method == "eth_decrypt": self = .decryptDenied
+        default: self = .walletError(method: method, code: code, message: message)
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .refused(let method): return "the wallet refused the request (\(method))"
+        case .decryptDenied: return "the wallet answered eth_decrypt with -32603 (MetaMask's \"User denied message decryption\")"
+        case .unsupported(let method): return "the wallet does not support \(method)"
+        case .unauthorized(let method): return "the wallet did not authorize the request (\(method))"
+        case .walletError(let method, let code, let message):
+            return "the wallet answered \(method) with error \(code)" + (message.isEmpty ? "" : ": \(message)")
+        case .noWallet: return "no browser wallet found in the browser that opened the page"
+        case .noAccounts: return "the wallet connected no account"
+        case .accountsChanged: return "the wallet switched accounts during the exchange"
+        case .disconnected: return "the wallet disconnected during the exchange"
+        case .badAnswer(let method, let expected): return "the wallet's answer to \(method) is not \(expected)"
+        case .timeout(let seconds): return "no answer from the browser wallet within \(seconds) seconds"
+        case .cannotStart(let reason): return "cannot start the local bridge server: \(reason)"
+        }
+    }
+
+    public var hint: String? {
+        switch self {
+        case .decryptDenied:
+            return "MetaMask also gives this answer when it could not read the request: if you approved, "
+                + "the envelope is malformed or was made for another account"
+        case .unsupported:
+            return "hardware wallets and MetaMask Mobile cannot do v1 (eth_decrypt, eth_getEncryptionPublicKey): "
+                + "use v2 (wrap --scheme v2; unwrap a profile's encrypted_private_key_v2)"
+        case .noWallet:
+            return "open the URL in the browser that has your wallet extension (MetaMask, Rabby, Brave, …)"
+        case .accountsChanged:
+            return "select the account you want in the wallet, then run the command again"
+        case .timeout:
+            return "open the URL printed above in the browser that has your wallet, or raise --browser-timeout"
+        default:
+            return nil
+        }
+    }
+}
