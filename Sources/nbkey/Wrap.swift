@@ -63,7 +63,7 @@ extension NBKey {
         func run() throws {
             let wrapped = try WrappedKeyInput(try InputFile(path: input).readAll())
             let opened = try wrapped.unwrap(with: wallet.open())
-            Terminal.warn("unwrapped with scheme \(opened.scheme.rawValue)")
+            Terminal.warn("note: unwrapped with scheme \(opened.scheme.rawValue)")
             if opened.usedZeroBasedV {
                 Terminal.warn("note: the key opened with the v = 0/1 form of the signature (as some hardware wallets sign)")
             }

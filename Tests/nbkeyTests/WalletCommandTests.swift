@@ -73,7 +73,7 @@ func vectorCase(_ file: String, _ id: String) -> [String: Any] {
         write(Array(w.out.utf8), "stored", in: dir)
         let u = try nbkey(["unwrap", "--private-key-file", "wallet.key", "stored", "-o", "back.json"], in: dir)
         #expect(u.status == 0 && u.out == publicKey)
-        #expect(u.stderr == "unwrapped with scheme \(scheme)\n")
+        #expect(u.stderr == "note: unwrapped with scheme \(scheme)\n")
         #expect(read("back.json", in: dir) == read("nb.json", in: dir))
         #expect(mode("back.json", in: dir) == 0o600)
     }
