@@ -122,14 +122,14 @@ final class BridgeExchange: @unchecked Sendable {
                 out.add("state", "failed")
                 out.add("message", failure.message)
                 if let hint = failure.hint { out.add("hint", hint) }
-            case (nil, nil, let request?):
+            case (nil, nil, let request?) where !spent.contains(request.id):
                 out.add("state", "request")
                 out.add("id", request.id)
                 out.add("method", request.method)
                 out.add("params", request.params)
                 out.add("title", request.purpose.title)
                 out.add("detail", request.purpose.detail)
-            case (nil, nil, nil):
+            case (nil, nil, _):
                 out.add("state", "wait")
             }
             return out.bytes
@@ -140,6 +140,7 @@ final class BridgeExchange: @unchecked Sendable {
     func answer(_ body: [UInt8]) -> Int {
         guard let answer = try? WalletAnswer(json: body) else { return 400 }
         return locked {
+            pageSeen = true
             guard issued.contains(answer.id) else { return 404 }
             guard !spent.contains(answer.id) else { return 409 }
             spent.insert(answer.id)
@@ -155,6 +156,7 @@ final class BridgeExchange: @unchecked Sendable {
     func event(_ body: [UInt8]) -> Int {
         guard let event = try? WalletEvent(json: body) else { return 400 }
         locked {
+            pageSeen = true
             switch event {
             case .wallet(let name, _):
                 if walletName == nil { walletName = name.isEmpty ? "unnamed wallet" : name }

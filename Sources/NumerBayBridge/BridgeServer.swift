@@ -35,7 +35,8 @@ final class BridgeServer: @unchecked Sendable {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(IdleStateHandler(readTimeout: .seconds(BridgeServer.idleSeconds)))
                     try pipeline.addHandler(CloseWhenIdle())
-                    try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+                    // The handler answers parse errors itself, with the security headers.
+                    try pipeline.configureHTTPServerPipeline(withErrorHandling: false)
                     try pipeline.addHandler(handler)
                 }
             }
@@ -95,7 +96,8 @@ struct BridgeRoutes: Sendable {
     ]
 
     let port: Int
-    let secret: SecretBytes
+    /// The session secret as the URL carries it: 64 lowercase hex digits.
+    let secretHex: SecretBytes
     let exchange: BridgeExchange
 
     private var hosts: [String] { ["127.0.0.1:\(port)", "localhost:\(port)"] }
@@ -114,9 +116,10 @@ struct BridgeRoutes: Sendable {
         guard let route = Self.routes[path(head.uri)] else { return .status(404) }
         guard head.method == route.method else { return .status(405) }
         if route.api {
+            // Exactly the 64 lowercase hex digits of the URL, compared in constant time.
             let given = head.headers["X-NBKey-Session"]
-            guard given.count == 1, let token = Hex.decodeSecret(Array(given[0].utf8)), token.count == secret.count,
-                  token.constantTimeEquals(secret) else { return .status(403) }
+            guard given.count == 1, given[0].utf8.count == secretHex.count,
+                  SecretBytes(copying: Array(given[0].utf8)).constantTimeEquals(secretHex) else { return .status(403) }
         }
         return nil
     }
@@ -155,6 +158,16 @@ private final class BridgeHTTPHandler: ChannelInboundHandler {
 
     init(routes: BridgeRoutes) {
         self.routes = routes
+    }
+
+    /// A request NIO's parser refuses (bad framing, oversized head) gets a 400 with the same
+    /// headers as every response, and the connection closes.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is HTTPParserError, !answered {
+            respond(context, .status(400))
+        } else {
+            context.close(promise: nil)
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

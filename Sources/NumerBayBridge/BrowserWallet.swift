@@ -34,14 +34,14 @@ public final class BrowserWallet: EthereumWallet {
 
     private func start() throws -> Deadline {
         if let deadline { return deadline }
-        let secret = SecretBytes.random(count: 32)
+        let secretHex = SecretBytes(copying: Array(Hex.encode(SecretBytes.random(count: 32).exposedBytes()).utf8))
         let exchange = self.exchange
-        let server = try BridgeServer(port: options.port) { port in BridgeRoutes(port: port, secret: secret, exchange: exchange) }
+        let server = try BridgeServer(port: options.port) { port in BridgeRoutes(port: port, secretHex: secretHex, exchange: exchange) }
         self.server = server
         let deadline = Deadline(seconds: options.timeoutSeconds)
         self.deadline = deadline
         // The secret goes in the fragment: browsers send it in no request, header or log.
-        options.showURL("http://127.0.0.1:\(server.port)/#session=" + Hex.encode(secret.exposedBytes()))
+        options.showURL("http://127.0.0.1:\(server.port)/#session=" + String(decoding: secretHex.exposedBytes(), as: UTF8.self))
         return deadline
     }
 
