@@ -25,7 +25,7 @@ extension NBKey {
         @Argument(help: "File to seal, or - for standard input.")
         var input: String
 
-        @Option(name: .shortAndLong, help: "Sealed file (one recipient) or directory (several), or - for standard output.")
+        @Option(name: .shortAndLong, help: "Sealed file, or an existing directory that receives NAME.to-HEX12.sealed, or - for standard output; with several recipients, a directory.")
         var output: String
 
         @Flag(help: "Replace existing output files.")
