@@ -32,6 +32,7 @@ public enum SealedBoxError: NBKeyError, Equatable {
 
 public enum KeyError: NBKeyError, Equatable {
     case badEncoding(what: String)
+    case hexNotBase64(what: String)
     case badLength(what: String, expected: Int, got: Int)
     case notJSON(reason: String)
     case missingField(String)
@@ -41,12 +42,48 @@ public enum KeyError: NBKeyError, Equatable {
     public var message: String {
         switch self {
         case .badEncoding(let what): return "\(what) is not valid base64"
+        case .hexNotBase64(let what): return "\(what) is hex (64 digits), but NumerBay public keys are base64 (44 characters)"
         case .badLength(let what, let expected, let got): return "\(what) must be \(expected) bytes, got \(got)"
         case .notJSON(let reason): return "key file is not valid JSON: \(reason)"
         case .missingField(let name): return "key file has no \"\(name)\" field"
         case .mismatch: return "key file's public key does not belong to its private key"
         case .notUTF8: return "key file is not UTF-8 text"
         }
+    }
+}
+
+/// How messages show names and text from outside: one line, whatever they hold.
+public enum DisplayText {
+    /// A name as it is when it is plain, else in double quotes with control characters, quotes
+    /// and backslashes escaped.
+    public static func quoted(_ name: String) -> String {
+        guard name.isEmpty || name.unicodeScalars.contains(where: { needsEscape($0) || $0 == "\"" }) else { return name }
+        return "\"" + escaped(name, alsoQuotes: true) + "\""
+    }
+
+    /// Control characters escaped, so that a message stays one line.
+    public static func oneLine(_ text: String) -> String {
+        text.unicodeScalars.contains(where: needsEscape) ? escaped(text, alsoQuotes: false) : text
+    }
+
+    private static func needsEscape(_ c: Unicode.Scalar) -> Bool {
+        c.value < 0x20 || (0x7F...0x9F).contains(c.value) || c == "\u{2028}" || c == "\u{2029}"
+    }
+
+    private static func escaped(_ text: String, alsoQuotes: Bool) -> String {
+        var out = ""
+        for c in text.unicodeScalars {
+            switch c {
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case "\"" where alsoQuotes: out += "\\\""
+            case "\\" where alsoQuotes: out += "\\\\"
+            case _ where needsEscape(c): out += "\\u{" + String(c.value, radix: 16) + "}"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
     }
 }
 
@@ -62,13 +99,13 @@ public enum FileError: NBKeyError, Equatable {
 
     public var message: String {
         switch self {
-        case .cannotOpen(let p, let r): return "cannot open \(p): \(r)"
-        case .cannotRead(let p, let r): return "cannot read \(p): \(r)"
-        case .cannotWrite(let p, let r): return "cannot write \(p): \(r)"
-        case .exists(let p): return "\(p) already exists"
-        case .sameFile(let p): return "output \(p) is the input file"
-        case .noDirectory(let p): return "output directory \(p) does not exist"
-        case .isDirectory(let p): return "\(p) is a directory"
+        case .cannotOpen(let path, let r): let p = DisplayText.quoted(path); return "cannot open \(p): \(r)"
+        case .cannotRead(let path, let r): let p = DisplayText.quoted(path); return "cannot read \(p): \(r)"
+        case .cannotWrite(let path, let r): let p = DisplayText.quoted(path); return "cannot write \(p): \(r)"
+        case .exists(let path): let p = DisplayText.quoted(path); return "\(p) already exists"
+        case .sameFile(let path): let p = DisplayText.quoted(path); return "output \(p) is the input file"
+        case .noDirectory(let path): let p = DisplayText.quoted(path); return "output directory \(p) does not exist"
+        case .isDirectory(let path): let p = DisplayText.quoted(path); return "\(p) is a directory"
         case .cannotStartThread(let r): return "cannot start a thread: \(r)"
         }
     }

@@ -38,6 +38,7 @@ extension NBKey {
             if inPlace && output != nil { throw ValidationError("--in-place and --output exclude each other") }
             if !inPlace && output == nil { throw ValidationError("missing --output (or --in-place)") }
             if inPlace && input == "-" { throw ValidationError("--in-place needs a file, not standard input") }
+            try StandardInput.useOnce([input, key] + passphrase.standardInputUses)
         }
 
         func run() throws {
@@ -45,6 +46,7 @@ extension NBKey {
                 throw CLIError(message: "no key file given", hint: "pass --key FILE or set NUMERBAY_KEY_PATH")
             }
             let pair = try KeyFileIO.read(keyPath, passphrase: passphrase)
+            try StandardInput.refuseTerminal(input, what: "a sealed file")
             let source = try InputFile(path: input)
             let target: OutputTarget = inPlace ? .path(input, overwrite: true) : OutputTarget(output!, overwrite: force)
             let sink = try AtomicOutput(target, mode: inPlace ? source.permissionBits : AtomicOutput.ordinaryFileMode, input: source, allowSameFile: inPlace)

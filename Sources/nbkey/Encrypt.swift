@@ -25,7 +25,7 @@ extension NBKey {
         @Argument(help: "File to seal, or - for standard input.")
         var input: String
 
-        @Option(name: .shortAndLong, help: "Sealed file (one recipient) or directory (several), or - for standard output.")
+        @Option(name: .shortAndLong, help: "Sealed file, or an existing directory that receives NAME.to-HEX12.sealed, or - for standard output; with several recipients, a directory.")
         var output: String
 
         @Flag(help: "Replace existing output files.")
@@ -35,21 +35,36 @@ extension NBKey {
 
         func validate() throws {
             if to.isEmpty && recipients == nil { throw ValidationError("missing --to PUBKEY or --recipients FILE") }
+            try StandardInput.useOnce([input, recipients])
         }
 
         func run() throws {
             var list = try to.map { Recipient(publicKey: try PublicKey(base64: $0)) }
-            if let recipients { list += try Recipient.parseList(InputFile(path: recipients).readAll(limit: 16 << 20)) }
+            var unusable: [Recipient.UnusableOrder] = []
+            if let recipients {
+                let parsed = try Recipient.parseList(InputFile(path: recipients).readAll(limit: 16 << 20))
+                list += parsed.recipients
+                unusable = parsed.unusable
+            }
+            // An order without a usable key gets its own error line; the others are sealed.
+            for order in unusable { Terminal.say("error: order \(order.id): \(order.reason)") }
+            try StandardInput.refuseTerminal(input, what: "a file to seal")
             let source = try InputFile(path: input)
             let bar = ProgressBar(total: source.regularFileSize.map { $0 + Int64(SealedFile.overhead) }, quiet: progress.quiet)
             if list.count == 1 && recipients == nil && !FileSystem.isDirectory(output) {
-                let sink = try AtomicOutput(OutputTarget(output, overwrite: force), mode: AtomicOutput.ordinaryFileMode, input: source)
+                let sink: AtomicOutput
+                do {
+                    sink = try AtomicOutput(OutputTarget(output, overwrite: force), mode: AtomicOutput.ordinaryFileMode, input: source)
+                } catch FileError.sameFile(let path) {
+                    throw CLIError(message: FileError.sameFile(path: path).message)   // no --in-place here
+                }
                 try SealedFile.seal(source, to: list[0].publicKey, into: sink, progress: bar.update)
                 try sink.commit()
                 bar.finish()
                 return
             }
-            try sealToEach(list, source: source, bar: bar)
+            if !list.isEmpty { try sealToEach(list, source: source, bar: bar) }
+            if !unusable.isEmpty { throw ExitCode(1) }
         }
 
         private func sealToEach(_ list: [Recipient], source: InputFile, bar: ProgressBar) throws {
@@ -89,7 +104,9 @@ extension NBKey {
             bar.finish()
             guard failures.isEmpty else {
                 for (path, error) in failures {
-                    StandardStreams.writeErr(Array("error: \(path): \(error)\n".utf8))
+                    // The message may name the file already ("… already exists"): name it once.
+                    let message = "\(error)"
+                    StandardStreams.writeErr(Array("error: \(message.contains(path) ? "" : Terminal.quoted(path) + ": ")\(Terminal.oneLine(message))\n".utf8))
                 }
                 throw ExitCode(1)
             }

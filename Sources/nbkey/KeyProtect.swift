@@ -18,6 +18,8 @@ extension NBKey.Key {
 
         @OptionGroup var passphrase: PassphraseOptions
 
+        func validate() throws { try StandardInput.useOnce([input] + passphrase.standardInputUses) }
+
         func run() throws {
             let source = try KeyFileIO.readSecretFile(input)
             if ProtectedKeyFile.isProtected(source) { throw CLIError(message: "\(input) is already protected") }
@@ -41,6 +43,8 @@ extension NBKey.Key {
         var force = false
 
         @OptionGroup var passphrase: PassphraseOptions
+
+        func validate() throws { try StandardInput.useOnce([input] + passphrase.standardInputUses) }
 
         func run() throws {
             let pair = try KeyFileIO.read(input, passphrase: passphrase)

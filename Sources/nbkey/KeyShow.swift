@@ -12,6 +12,8 @@ extension NBKey.Key {
 
         @OptionGroup var passphrase: PassphraseOptions
 
+        func validate() throws { try StandardInput.useOnce([file] + passphrase.standardInputUses) }
+
         func run() throws {
             let pair = try KeyFileIO.read(file, passphrase: passphrase)
             try Terminal.writeOut(pair.publicKey.base64 + "\n")

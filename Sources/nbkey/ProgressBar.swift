@@ -11,9 +11,16 @@ final class ProgressBar {
     private var lastDraw = 0.0
     private var drawn = false
 
+    /// The bar on screen, if any: an error line must not be glued to it.
+    nonisolated(unsafe) private static var active: ProgressBar?
+
     init(total: Int64?, quiet: Bool) {
         self.total = total
         enabled = !quiet && Terminal.stderrIsTerminal
+    }
+
+    static func clearActive() {
+        active?.finish()
     }
 
     func update(_ done: Int64) {
@@ -37,10 +44,13 @@ final class ProgressBar {
         }
         StandardStreams.writeErr(Array(line.utf8))
         drawn = true
+        Self.active = self
     }
 
     func finish() {
         if drawn { StandardStreams.writeErr(Array("\r\u{1B}[K".utf8)) }
+        drawn = false
+        if Self.active === self { Self.active = nil }
     }
 
     private static func now() -> Double {

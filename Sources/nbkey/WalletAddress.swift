@@ -7,6 +7,8 @@ extension NBKey.Wallet {
 
         @OptionGroup var wallet: WalletSource
 
+        func validate() throws { try StandardInput.useOnce(wallet.standardInputUses) }
+
         func run() throws {
             try Terminal.writeOut(try wallet.open().connectedAddress().checksummed + "\n")
         }
@@ -18,6 +20,8 @@ extension NBKey.Wallet {
         )
 
         @OptionGroup var wallet: WalletSource
+
+        func validate() throws { try StandardInput.useOnce(wallet.standardInputUses) }
 
         func run() throws {
             try Terminal.writeOut(try wallet.open().encryptionPublicKey(purpose: .encryptionKey).base64 + "\n")

@@ -41,7 +41,12 @@ extension NBKey.Wallet {
         @Argument(help: "File holding the envelope, or - for standard input.")
         var input = "-"
 
+        func validate() throws {
+            try StandardInput.useOnce([input] + wallet.standardInputUses)
+        }
+
         func run() throws {
+            try StandardInput.refuseTerminal(input, what: "an envelope")
             let envelope = try EthEnvelope.jsonForm(InputFile(path: input).readAll())
             let plaintext = try wallet.open().decrypt(envelope: envelope, purpose: .decryptMessage)
             try StandardStreams.writeOut(safe ? EthEnvelope.unpadded(plaintext) : plaintext)
@@ -58,7 +63,12 @@ extension NBKey.Wallet {
         @Argument(help: "File holding the message, or - for standard input.")
         var input = "-"
 
+        func validate() throws {
+            try StandardInput.useOnce([input] + wallet.standardInputUses)
+        }
+
         func run() throws {
+            try StandardInput.refuseTerminal(input, what: "a message to sign")
             let message = try InputFile(path: input).readAll()
             try Terminal.writeOut(wallet.open().verifiedPersonalSign(message, purpose: .signMessage).hex + "\n")
         }

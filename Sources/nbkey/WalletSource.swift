@@ -23,7 +23,7 @@ struct WalletSource: ParsableArguments {
     @Option(help: ArgumentHelp("Require this account (0x…): any other connected or signing account is an error.", valueName: "address"))
     var address: String?
 
-    @Option(help: ArgumentHelp("File holding the account's private key (64 hex digits, 0x optional).", valueName: "file"))
+    @Option(help: ArgumentHelp("File holding the account's private key (64 hex digits, 0x optional, surrounding white space ignored).", valueName: "file"))
     var privateKeyFile: String?
 
     @Option(help: ArgumentHelp("File holding the Secret Recovery Phrase (BIP-39, English).", valueName: "file"))

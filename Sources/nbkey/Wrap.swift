@@ -26,6 +26,10 @@ extension NBKey {
 
         @OptionGroup var passphrase: PassphraseOptions
 
+        func validate() throws {
+            try StandardInput.useOnce([key] + wallet.standardInputUses + passphrase.standardInputUses)
+        }
+
         func run() throws {
             let pair = try KeyFileIO.read(key, passphrase: passphrase)
             let wallet = try wallet.open()
@@ -60,7 +64,12 @@ extension NBKey {
 
         @OptionGroup var passphrase: PassphraseOptions
 
+        func validate() throws {
+            try StandardInput.useOnce([input] + wallet.standardInputUses + passphrase.standardInputUses)
+        }
+
         func run() throws {
+            try StandardInput.refuseTerminal(input, what: "a wrapped key")
             let wrapped = try WrappedKeyInput(try InputFile(path: input).readAll())
             let opened = try wrapped.unwrap(with: wallet.open())
             Terminal.warn("note: unwrapped with scheme \(opened.scheme.rawValue)")

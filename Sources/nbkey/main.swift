@@ -6,6 +6,7 @@ import Glibc
 
 /// The one place the program exits: errors become `error: …` (+ `hint: …`) on stderr.
 SecretHygiene.disableCoreDumps()
+DashedNames.check(Array(CommandLine.arguments.dropFirst()))
 do {
     var command = try NBKey.parseAsRoot()
     do {

@@ -65,7 +65,7 @@ import Testing
         let errors = r.stderr.split(separator: "\n")
         #expect(errors.count == 2 && errors.allSatisfy { $0.hasPrefix("error: ") })
         #expect(r.stderr.contains("o/p.to-000000000000.sealed: invalid public key"))
-        #expect(r.stderr.contains("o/p.to-\(hex12(b)).sealed: o/p.to-\(hex12(b)).sealed already exists"))
+        #expect(r.stderr.contains("error: o/p.to-\(hex12(b)).sealed already exists\n"))  // named once
         #expect(listing(dir.appendingPathComponent("o")) == ["p.to-\(hex12(a)).sealed", "p.to-\(hex12(b)).sealed"])
         #expect(read("o/p.to-\(hex12(b)).sealed", in: dir) == [1])
         #expect(try nbkey(["decrypt", "--key", "a.json", "o/p.to-\(hex12(a)).sealed", "-o", "-"], in: dir).stdout.count == 100_000)

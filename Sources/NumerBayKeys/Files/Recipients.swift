@@ -19,7 +19,15 @@ public struct Recipient: Equatable, Sendable {
         return "\(base).to-\(Hex.encode(publicKey.bytes.prefix(6))).sealed"
     }
 
-    public static func parseList(_ bytes: [UInt8]) throws -> [Recipient] {
+    /// An order of the sales JSON that cannot be sealed to: its id and why.
+    public struct UnusableOrder: Equatable, Sendable {
+        public let id: String
+        public let reason: String
+    }
+
+    /// The recipients of a list, and the sales JSON's orders that have no usable key (each gets
+    /// its own error; the others are sealed).
+    public static func parseList(_ bytes: [UInt8]) throws -> (recipients: [Recipient], unusable: [UnusableOrder]) {
         let first = bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
         if first == UInt8(ascii: "[") || first == UInt8(ascii: "{") { return try parseSales(bytes) }
         var out: [Recipient] = []
@@ -32,21 +40,19 @@ public struct Recipient: Equatable, Sendable {
             out.append(Recipient(publicKey: key))
         }
         guard !out.isEmpty else { throw RecipientError.empty }
-        return out
+        return (out, [])
     }
 
-    private static func parseSales(_ bytes: [UInt8]) throws -> [Recipient] {
+    private static func parseSales(_ bytes: [UInt8]) throws -> (recipients: [Recipient], unusable: [UnusableOrder]) {
         try bytes.withUnsafeBytes { raw in
             let doc: JSONDocument
             do { doc = try JSONDocument(parsing: raw) } catch let e as JSONError { throw RecipientError.json(e.message) }
             var out: [Recipient] = []
+            var unusable: [UnusableOrder] = []
             func visit(_ value: JSONValue) throws {
                 switch value {
                 case .object(let members):
                     if let pkValue = value.member("buyer_public_key") {
-                        guard let text = doc.string(pkValue), let key = try? PublicKey(base64: text) else {
-                            throw RecipientError.json("a buyer_public_key is not base64 of 32 bytes")
-                        }
                         var id: String?
                         switch value.member("id") {
                         case .number(let r)?: id = String(decoding: raw[r], as: UTF8.self)
@@ -55,6 +61,11 @@ public struct Recipient: Equatable, Sendable {
                         }
                         if let i = id, i.isEmpty || !i.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
                             throw RecipientError.json("order id \"\(i)\" cannot name a file")
+                        }
+                        guard let text = doc.string(pkValue), let key = try? PublicKey(base64: text) else {
+                            let why = pkValue.isNull ? "has no buyer_public_key" : "buyer_public_key is not base64 of 32 bytes"
+                            unusable.append(UnusableOrder(id: id ?? "without id", reason: why))
+                            return
                         }
                         out.append(Recipient(publicKey: key, orderID: id))
                     } else {
@@ -67,9 +78,16 @@ public struct Recipient: Equatable, Sendable {
                 }
             }
             try visit(doc.root)
-            guard !out.isEmpty else { throw RecipientError.empty }
-            return out
+            guard !out.isEmpty || !unusable.isEmpty else { throw RecipientError.empty }
+            return (out, unusable)
         }
+    }
+}
+
+private extension JSONValue {
+    var isNull: Bool {
+        if case .null = self { return true }
+        return false
     }
 }
 

@@ -25,6 +25,9 @@ public struct PublicKey: Equatable, Sendable {
     }
 
     public init(base64: String) throws {
+        // 64 hex digits are also valid base64 (of 48 bytes): say what they really are.
+        let digits = base64.hasPrefix("0x") ? base64.dropFirst(2) : Substring(base64)
+        if digits.count == 64, Hex.decode(String(digits)) != nil { throw KeyError.hexNotBase64(what: "public key") }
         guard let raw = Base64.decode(base64) else { throw KeyError.badEncoding(what: "public key") }
         try self.init(bytes: raw)
     }
