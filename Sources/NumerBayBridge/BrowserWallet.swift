@@ -76,20 +76,24 @@ public final class BrowserWallet: EthereumWallet {
     }
 
     public func personalSign(_ message: [UInt8], purpose: WalletPurpose) throws -> PersonalSignature {
-        let address = try connectedAddress(), text = account!.text
+        let account = try connectedText()
         // Data first, then the address: MetaMask guesses the order otherwise (FORMATS.md §9).
-        let answer = try string(call("personal_sign", ["0x" + Hex.encode(message), text], purpose: purpose),
+        let answer = try string(call("personal_sign", ["0x" + Hex.encode(message), account], purpose: purpose),
                                 "personal_sign", "a 65-byte signature in 0x-hex")
-        _ = address
         guard let signature = try? PersonalSignature(hex: answer) else {
             throw BridgeError.badAnswer(method: "personal_sign", expected: "a 65-byte signature in 0x-hex")
         }
         return signature
     }
 
-    public func encryptionPublicKey(purpose: WalletPurpose) throws -> PublicKey {
+    /// The connected account as the wallet wrote it, for the requests' address parameter.
+    private func connectedText() throws -> String {
         _ = try connectedAddress()
-        let answer = try string(call("eth_getEncryptionPublicKey", [account!.text], purpose: purpose),
+        return account!.text
+    }
+
+    public func encryptionPublicKey(purpose: WalletPurpose) throws -> PublicKey {
+        let answer = try string(call("eth_getEncryptionPublicKey", [connectedText()], purpose: purpose),
                                 "eth_getEncryptionPublicKey", "base64 of a 32-byte key")
         guard let key = try? PublicKey(base64: answer) else {
             throw BridgeError.badAnswer(method: "eth_getEncryptionPublicKey", expected: "base64 of a 32-byte key")
@@ -98,9 +102,8 @@ public final class BrowserWallet: EthereumWallet {
     }
 
     public func decrypt(envelope json: [UInt8], purpose: WalletPurpose) throws -> SecretBytes {
-        _ = try connectedAddress()
         // MetaMask reads only this form: 0x + hex of the JSON text (FORMATS.md §9).
-        guard case .string(let plaintext) = try call("eth_decrypt", ["0x" + Hex.encode(json), account!.text], purpose: purpose) else {
+        guard case .string(let plaintext) = try call("eth_decrypt", ["0x" + Hex.encode(json), connectedText()], purpose: purpose) else {
             throw BridgeError.badAnswer(method: "eth_decrypt", expected: "the plaintext string")
         }
         return plaintext
