@@ -16,21 +16,35 @@ public enum OutputTarget: Equatable, Sendable {
     }
 }
 
-/// An output that appears all at once or not at all. Bytes go to a temporary file; `commit`
-/// fsyncs it and renames it into place. Without `commit` (an error, a thrown tag check) the
-/// temporary file is removed and the destination is untouched. For standard output the temporary
-/// file is anonymous (unlinked at once) and copied out only on `commit`, so nothing unverified is
-/// ever released to a pipe. Not thread-safe: one thread at a time uses it (the chunk pipeline's
-/// writer thread while a file streams, then the caller), hence `@unchecked Sendable`.
+/// An output that appears all at once or not at all. Bytes go to a temporary file in the
+/// destination's directory (`TemporaryFile`: on Linux one with no name); `commit` fsyncs it and
+/// gives it the destination's name. Without `commit` (an error, a failed tag check) the temporary
+/// file is removed and the destination is untouched.
+///
+/// Standard output cannot be replaced atomically: its bytes wait in an unnamed temporary file in
+/// TMPDIR and are copied out only on `commit`, so nothing unverified is ever released to a pipe.
+/// Not thread-safe: one thread at a time uses it (the chunk pipeline's writer thread while a file
+/// streams, then the caller), hence `@unchecked Sendable`.
 public final class AtomicOutput: @unchecked Sendable {
     public let name: String
     private let destination: String?
-    private let directory: String
     private let overwrite: Bool
     private let mode: mode_t
-    private var tempPath: String?
+    private var temporary: TemporaryFile?
+    /// Where a stream's bytes go at commit; nil for a file.
+    private let stream: Int32?
     let fd: Int32
     private var finished = false
+
+    /// Off: outputs never use O_TMPFILE but the named fallback, as on file systems that refuse
+    /// it (the executable's NBKEY_TMPFILE=0, for tests).
+    nonisolated(unsafe) public static var usesUnnamedFiles = true
+
+    /// TMPDIR, else /tmp: where the bytes for a stream wait.
+    public static var temporaryDirectory: String {
+        let tmp = getenv("TMPDIR").map { String(cString: $0) } ?? ""
+        return tmp.isEmpty ? "/tmp" : tmp
+    }
 
     /// 0666 less the process umask: the mode an ordinary new file (not a key file) gets.
     public static let ordinaryFileMode: mode_t = {
@@ -42,51 +56,59 @@ public final class AtomicOutput: @unchecked Sendable {
     /// - Parameters:
     ///   - mode: permission bits of the final file (key files: 0o600).
     ///   - input: when given, refuse a destination that is this same file.
-    public init(_ target: OutputTarget, mode: mode_t, input: InputFile? = nil, allowSameFile: Bool = false) throws {
+    ///   - unnamed: try O_TMPFILE first (tests take the fallback with false).
+    public init(_ target: OutputTarget, mode: mode_t, input: InputFile? = nil, allowSameFile: Bool = false,
+                unnamed: Bool = AtomicOutput.usesUnnamedFiles) throws {
         self.mode = mode
+        var streamFD: Int32?
         switch target {
         case .standardOutput:
             name = "standard output"
             destination = nil
             overwrite = true
-            let tmp = getenv("TMPDIR").map { String(cString: $0) } ?? ""
-            directory = tmp.isEmpty ? "/tmp" : tmp
+            streamFD = 1
         case .path(let path, let ow):
             name = path
-            destination = path
             overwrite = ow
-            directory = Self.directoryName(of: path)
-            var st = stat()
-            guard stat(directory, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
-                throw FileError.noDirectory(path: directory)
-            }
-            var lst = stat()
-            if lstat(path, &lst) == 0 {
-                if (lst.st_mode & S_IFMT) == S_IFDIR { throw FileError.isDirectory(path: path) }
-                var target = stat()
-                if stat(path, &target) == 0, let id = input?.identity,
-                   UInt64(target.st_dev) == id.dev, UInt64(target.st_ino) == id.ino, !allowSameFile {
-                    throw FileError.sameFile(path: path)
-                }
-                if !ow { throw FileError.exists(path: path) }
-            }
+            destination = path
+            try Self.checkDestination(path, overwrite: ow, input: input, allowSameFile: allowSameFile)
         }
-        let base = destination.map { Self.baseName(of: $0) } ?? "stdout"
-        var opened: Int32 = -1
-        var path = ""
-        for _ in 0..<16 {
-            path = directory + "/." + base + ".nbkey-" + Hex.encode(Sodium.randomBytes(6)) + ".tmp"
-            opened = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-            if opened >= 0 || errno != EEXIST { break }
-        }
-        guard opened >= 0 else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
-        fd = opened
-        if destination == nil {
-            unlink(path)
-            tempPath = nil
+        stream = streamFD
+        if let destination {
+            let file = try TemporaryFile(in: Self.directoryName(of: destination), for: Self.baseName(of: destination),
+                                         name: name, unnamed: unnamed)
+            temporary = file
+            fd = file.fd
         } else {
-            tempPath = path
+            do {
+                var file = try TemporaryFile(in: Self.temporaryDirectory, for: "stdout", name: name, unnamed: unnamed)
+                file.forgetName()
+                temporary = file
+                fd = file.fd
+            } catch {
+                if let streamFD, streamFD != 1 { close(streamFD) }
+                throw error
+            }
         }
+    }
+
+    /// Refuses what must not be replaced: a directory, the input itself, and (without --force)
+    /// anything at all.
+    private static func checkDestination(_ path: String, overwrite: Bool, input: InputFile?, allowSameFile: Bool) throws {
+        let directory = directoryName(of: path)
+        var st = stat()
+        guard stat(directory, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw FileError.noDirectory(path: directory)
+        }
+        var lst = stat()
+        guard lstat(path, &lst) == 0 else { return }
+        if (lst.st_mode & S_IFMT) == S_IFDIR { throw FileError.isDirectory(path: path) }
+        var target = stat()
+        if stat(path, &target) == 0, let id = input?.identity,
+           UInt64(target.st_dev) == id.dev, UInt64(target.st_ino) == id.ino, !allowSameFile {
+            throw FileError.sameFile(path: path)
+        }
+        if !overwrite { throw FileError.exists(path: path) }
     }
 
     deinit {
@@ -217,33 +239,26 @@ public final class AtomicOutput: @unchecked Sendable {
         try pwriteFully(fd, bytes, at: offset, name: name)
     }
 
-    /// Makes the output visible: fsync, then rename into place (or copy to standard output).
+    /// Makes the output visible: fsync, then the destination's name (or the copy to the stream).
     public func commit() throws {
         precondition(!finished)
         do {
             try finishDirect()
-            if let destination, let tempPath {
+            if let destination {
                 guard fchmod(fd, mode) == 0, fsync(fd) == 0 else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
-                if overwrite {
-                    // rename replaces a symlink at the destination itself, never the file it points to.
-                    guard rename(tempPath, destination) == 0 else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
-                } else {
-                    // link fails if anything (even a dangling symlink) appeared at the destination meanwhile.
-                    guard link(tempPath, destination) == 0 else {
-                        if errno == EEXIST { throw FileError.exists(path: destination) }
-                        throw FileError.cannotWrite(path: name, reason: errnoText())
-                    }
-                    unlink(tempPath)
+                let code = temporary!.publish(as: destination, replacing: overwrite)
+                guard code == 0 else {
+                    if code == EEXIST && !overwrite { throw FileError.exists(path: destination) }
+                    throw FileError.cannotWrite(path: name, reason: errnoText(code))
                 }
-                self.tempPath = nil
+                temporary = nil
                 close(fd)
                 finished = true
-                let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                let dfd = open(Self.directoryName(of: destination), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                 if dfd >= 0 { _ = fsync(dfd); close(dfd) }
             } else {
-                try copyToStandardOutput()
-                close(fd)
-                finished = true
+                try copyToStream()
+                finish()
             }
         } catch {
             abort()
@@ -251,7 +266,7 @@ public final class AtomicOutput: @unchecked Sendable {
         }
     }
 
-    private func copyToStandardOutput() throws {
+    private func copyToStream() throws {
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
         defer { sodium_memzero(buffer.baseAddress, buffer.count); buffer.deallocate() }
@@ -259,7 +274,7 @@ public final class AtomicOutput: @unchecked Sendable {
             let n = read(fd, buffer.baseAddress!, buffer.count)
             if n < 0 { if errno == EINTR { continue }; throw FileError.cannotRead(path: "temporary file", reason: errnoText()) }
             if n == 0 { return }
-            try writeFully(1, UnsafeRawBufferPointer(rebasing: buffer[0..<n]), name: name)
+            try writeFully(stream!, UnsafeRawBufferPointer(rebasing: buffer[0..<n]), name: name)
         }
     }
 
@@ -267,9 +282,14 @@ public final class AtomicOutput: @unchecked Sendable {
     public func abort() {
         releaseStaging()
         guard !finished else { return }
+        finish()
+    }
+
+    private func finish() {
         finished = true
-        if let tempPath { unlink(tempPath) }
-        close(fd)
+        temporary?.discard()
+        temporary = nil
+        if let stream, stream != 1 { close(stream) }
     }
 
     static func directoryName(of path: String) -> String {
