@@ -116,8 +116,8 @@ public final class AtomicOutput: @unchecked Sendable {
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        if let staging {
-            try writeDirect(bytes, staging)
+        if direct {
+            try writeDirect(bytes)
             return
         }
         try writeFully(fd, bytes, name: name)
@@ -135,6 +135,9 @@ public final class AtomicOutput: @unchecked Sendable {
     /// in an aligned staging buffer that is written when full. The last partial block and any
     /// patch of bytes already written (the sealed file's tag) go through the page cache at
     /// commit. Off where the file system refuses O_DIRECT (tmpfs) or with NBKEY_DIRECT_IO=0.
+    private var direct = false
+    /// Allocated at the first unaligned write: a multi-recipient output, whose frames are placed
+    /// by `writeFrame`, never needs one while the input streams.
     private var staging: UnsafeMutableRawBufferPointer?
     private var staged = 0
     private var patches: [(offset: Int64, bytes: [UInt8])] = []
@@ -149,18 +152,20 @@ public final class AtomicOutput: @unchecked Sendable {
 
     /// Asks for direct I/O on the temporary file; a no-op when unsupported.
     public func preferDirectIO() {
-        guard destination != nil, written == 0, staging == nil,
+        guard destination != nil, written == 0, !direct,
               getenv("NBKEY_DIRECT_IO").map({ String(cString: $0) }) != "0",
               nbkey_set_direct_io(fd, 1) == 0 else { return }
-        staging = .allocate(byteCount: Self.stagingSize, alignment: Self.directIOAlignment)
+        direct = true
     }
 
-    private func writeDirect(_ bytes: UnsafeRawBufferPointer, _ staging: UnsafeMutableRawBufferPointer) throws {
+    private func writeDirect(_ bytes: UnsafeRawBufferPointer) throws {
         if staged == 0 && Self.isDirectIOAligned(bytes, at: written) {
             try writeFully(fd, bytes, name: name)
             written += Int64(bytes.count)
             return
         }
+        let staging = self.staging ?? .allocate(byteCount: Self.stagingSize, alignment: Self.directIOAlignment)
+        self.staging = staging
         var rest = bytes
         while !rest.isEmpty {
             let n = min(rest.count, staging.count - staged)
@@ -177,12 +182,15 @@ public final class AtomicOutput: @unchecked Sendable {
 
     /// Leaves direct I/O: the staged tail and the patches are written through the page cache.
     private func finishDirect() throws {
-        guard let staging else { return }
+        guard direct else { return }
+        direct = false
         defer { releaseStaging() }
         guard nbkey_set_direct_io(fd, 0) == 0 else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
-        try writeFully(fd, UnsafeRawBufferPointer(rebasing: staging[0..<staged]), name: name)
-        written += Int64(staged)
-        staged = 0
+        if let staging {
+            try writeFully(fd, UnsafeRawBufferPointer(rebasing: staging[0..<staged]), name: name)
+            written += Int64(staged)
+            staged = 0
+        }
         for patch in patches {
             try patch.bytes.withUnsafeBytes { try pwriteFully(fd, $0, at: patch.offset, name: name) }
         }
@@ -203,9 +211,11 @@ public final class AtomicOutput: @unchecked Sendable {
         try pwriteFully(fd, bytes, at: offset, name: name)
     }
 
-    /// After frames cover `0 ..< end`: sequential writes carry on from `end`.
+    /// After frames cover `0 ..< end`: sequential writes carry on from `end`, through the page
+    /// cache (what is left is less than one block and the tag).
     func resume(at end: Int64) throws {
         precondition(written == 0 && staged == 0)
+        try finishDirect()
         guard end > 0 else { return }
         guard lseek(fd, off_t(end), SEEK_SET) == end else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
         written = end
@@ -227,8 +237,8 @@ public final class AtomicOutput: @unchecked Sendable {
     /// Overwrites bytes already written (the tag of a sealed file, known only at the end).
     func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws {
         precondition(offset + Int64(bytes.count) <= written + Int64(staged))
-        if let staging {
-            if offset >= written {
+        if direct {
+            if offset >= written, let staging {
                 let start = Int(offset - written)
                 UnsafeMutableRawBufferPointer(rebasing: staging[start..<(start + bytes.count)]).copyMemory(from: bytes)
             } else {

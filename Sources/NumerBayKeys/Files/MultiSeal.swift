@@ -35,6 +35,25 @@ extension SealedFile {
     }
 }
 
+extension SealedFile {
+    /// At most this many outputs are open at once, whatever the descriptor limit allows.
+    static let maxRecipientsPerRead = 1024
+    /// Descriptors left for the run itself besides its outputs: the input, the standard streams,
+    /// the directory opened to fsync it at commit, whatever the runtime holds.
+    static let descriptorReserve = 16
+
+    /// How many recipients one read of the input serves. Each output holds a descriptor until its
+    /// commit: as many as the soft RLIMIT_NOFILE leaves free now, less a reserve, and at least one.
+    public static func recipientsPerRead() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1 }
+        let soft = Int(min(limit.rlim_cur, rlim_t(Int32.max)))
+        var open = 0
+        for fd in 0..<Int32(min(soft, 1 << 16)) where fcntl(fd, F_GETFD) != -1 { open += 1 }
+        return max(1, min(maxRecipientsPerRead, soft - open - descriptorReserve))
+    }
+}
+
 /// Multi-recipient sealing. Each recipient (a lane) has its own keystream, Poly1305 and file; only
 /// the read of the input is shared. Per chunk, the lanes run side by side on the cores: each XORs
 /// the plaintext straight into a frame buffer from a shared pool, behind the ciphertext bytes its
