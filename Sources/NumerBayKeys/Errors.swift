@@ -58,6 +58,8 @@ public enum FileError: NBKeyError, Equatable {
     case sameFile(path: String)
     case noDirectory(path: String)
     case isDirectory(path: String)
+    /// A socket, a block device: neither replaced nor written to.
+    case notReplaceable(path: String)
     case cannotStartThread(reason: String)
 
     public var message: String {
@@ -69,6 +71,7 @@ public enum FileError: NBKeyError, Equatable {
         case .sameFile(let p): return "output \(p) is the input file"
         case .noDirectory(let p): return "output directory \(p) does not exist"
         case .isDirectory(let p): return "\(p) is a directory"
+        case .notReplaceable(let p): return "\(p) is not a regular file, a symlink, a character device or a FIFO"
         case .cannotStartThread(let r): return "cannot start a thread: \(r)"
         }
     }

@@ -100,3 +100,159 @@ def test_long_names_several_recipients(nbkey, pair, tmp_path, mode):
     assert r.stdout.decode().splitlines() == [f"{out}/{n}" for n in names]
     assert sorted(os.listdir(out)) == sorted(names)
     assert open_sealed(sk, (out / names[0]).read_bytes()) == plain.read_bytes()
+
+
+# ------------------------------------------------------------------------------------------
+# item 4: devices and FIFOs are written to, never replaced
+# ------------------------------------------------------------------------------------------
+
+def null_node(tmp_path: Path) -> Path:
+    """A private character device node with /dev/null's numbers (root only): a broken nbkey that
+    replaced it would not take the machine's /dev/null with it."""
+    node = tmp_path / "null"
+    try:
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("mknod needs root")
+    return node
+
+
+def still_null(node: Path):
+    st = os.lstat(node)
+    assert stat.S_ISCHR(st.st_mode) and st.st_rdev == os.makedev(1, 3), f"{node} is no longer the null device"
+
+
+@pytest.fixture
+def wrapped(pair, tmp_path):
+    sk = pair[0]
+    eth = bytes.fromhex("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")
+    wallet = write_secret(tmp_path / "wallet.key", eth.hex())
+    stored = tmp_path / "stored.txt"
+    stored.write_text(webapp.wrap_v2(eth, sk, os.urandom(32), os.urandom(24)))
+    return wallet, stored
+
+
+def device_args(command, pair, wrapped, dest):
+    sk, pk, key, plain, sealed = pair
+    return {"decrypt": ["decrypt", "--key", key, sealed, "-o", dest],
+            "encrypt": ["encrypt", "--to", b64(pk), plain, "-o", dest],
+            "keygen": ["keygen", "-o", dest],
+            "unwrap": ["unwrap", "--private-key-file", wrapped[0], wrapped[1], "-o", dest],
+            "key protect": ["key", "protect", key, "-o", dest],
+            "key unprotect": ["key", "unprotect", key, "-o", dest]}[command]
+
+
+DEVICE_COMMANDS = ["decrypt", "encrypt", "keygen", "unwrap", "key protect", "key unprotect"]
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["no-force", "force"])
+@pytest.mark.parametrize("command", DEVICE_COMMANDS)
+def test_null_device_stays_a_device(nbkey, pair, wrapped, tmp_path, command, force):
+    node = null_node(tmp_path)
+    before = sorted(os.listdir(tmp_path))
+    args = device_args(command, pair, wrapped, node) + (["--force"] if force else [])
+    r = run(nbkey, *args, env={"NBKEY_PASSPHRASE": "device test"})
+    assert r.returncode == 0, r.stderr
+    still_null(node)
+    assert sorted(os.listdir(tmp_path)) == before
+    if command in ("keygen", "unwrap"):  # the public key; nothing else reaches stdout
+        assert len(r.stdout) == 45
+    else:
+        assert r.stdout == b""
+
+
+def test_dev_null_itself(nbkey, pair, tmp_path):
+    """Without --force (which the old code refused), the machine's /dev/null."""
+    sk, pk, key, plain, sealed = pair
+    ok(nbkey, "decrypt", "--key", key, sealed, "-o", "/dev/null")
+    ok(nbkey, "encrypt", "--to", b64(pk), plain, "-o", "/dev/null")
+    assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+
+
+def read_fifo(fifo: Path, into: list):
+    import threading
+
+    def reader():
+        with open(fifo, "rb") as f:
+            into.append(f.read())
+    t = threading.Thread(target=reader, daemon=True)
+    t.start()
+    return t
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("force", [False, True], ids=["no-force", "force"])
+def test_fifo_output_gets_exactly_the_plaintext(nbkey, pair, tmp_path, mode, force):
+    sk, pk, key, plain, sealed = pair
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    got = []
+    t = read_fifo(fifo, got)
+    ok(nbkey, "decrypt", "--key", key, sealed, "-o", fifo, *(["--force"] if force else []), env=MODES[mode])
+    t.join(30)
+    assert got == [plain.read_bytes()]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    got = []
+    t = read_fifo(fifo, got)
+    ok(nbkey, "encrypt", "--to", b64(pk), plain, "-o", fifo, env=MODES[mode])
+    t.join(30)
+    assert open_sealed(sk, got[0]) == plain.read_bytes()
+    assert sorted(os.listdir(tmp_path)) == ["k.json", "out.fifo", "plain.bin", "plain.sealed"]
+
+
+def test_fifo_output_gets_nothing_unauthenticated(nbkey, pair, tmp_path):
+    sk, pk, key, plain, sealed = pair
+    forged = bytearray(sealed.read_bytes())
+    forged[-1] ^= 1
+    bad = tmp_path / "forged.sealed"
+    bad.write_bytes(bytes(forged))
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    got = []
+    t = read_fifo(fifo, got)
+    failed(run(nbkey, "decrypt", "--key", key, bad, "-o", fifo), "authentication failed")
+    t.join(30)
+    assert got == [b""]
+
+
+def test_key_file_to_a_fifo(nbkey, pair, wrapped, tmp_path):
+    key = pair[2]
+    fifo = tmp_path / "key.fifo"
+    os.mkfifo(fifo)
+    got = []
+    t = read_fifo(fifo, got)
+    r = ok(nbkey, "unwrap", "--private-key-file", wrapped[0], wrapped[1], "-o", fifo)
+    t.join(30)
+    assert got == [key.read_bytes()]
+    assert r.stdout == b64(pair[1]).encode() + b"\n"
+
+
+@pytest.mark.parametrize("stdout_kind", ["pipe", "file"])
+def test_dev_stdout_is_standard_output(nbkey, pair, tmp_path, stdout_kind):
+    sk, pk, key, plain, sealed = pair
+    args = [str(nbkey.path), "decrypt", "--key", str(key), str(sealed), "-o", "/dev/stdout"]
+    if stdout_kind == "pipe":
+        r = subprocess.run(args, capture_output=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout == plain.read_bytes()
+    else:
+        out = tmp_path / "captured"
+        with open(out, "wb") as f:
+            r = subprocess.run(args, stdout=f, stderr=subprocess.PIPE, timeout=60)
+        assert r.returncode == 0, r.stderr
+        assert out.read_bytes() == plain.read_bytes()
+    assert os.path.islink("/dev/stdout") or not os.path.exists("/dev/stdout") or stat.S_ISCHR(os.lstat("/dev/stdout").st_mode)
+
+
+@pytest.mark.parametrize("command", ["decrypt", "keygen"])
+def test_force_never_replaces_a_socket(nbkey, pair, wrapped, tmp_path, command):
+    import socket
+    path = tmp_path / "sock"
+    s = socket.socket(socket.AF_UNIX)
+    s.bind(str(path))
+    try:
+        r = run(nbkey, *device_args(command, pair, wrapped, path), "--force")
+        failed(r, "is not a regular file")
+        assert stat.S_ISSOCK(os.lstat(path).st_mode)
+    finally:
+        s.close()

@@ -21,8 +21,9 @@ public enum OutputTarget: Equatable, Sendable {
 /// gives it the destination's name. Without `commit` (an error, a failed tag check) the temporary
 /// file is removed and the destination is untouched.
 ///
-/// Standard output cannot be replaced atomically: its bytes wait in an unnamed temporary file in
-/// TMPDIR and are copied out only on `commit`, so nothing unverified is ever released to a pipe.
+/// A stream (standard output, a FIFO, a character device such as /dev/null) cannot be replaced
+/// atomically: its bytes wait in an unnamed temporary file in TMPDIR and are copied out only on
+/// `commit`, so nothing unverified is ever released to a pipe.
 /// Not thread-safe: one thread at a time uses it (the chunk pipeline's writer thread while a file
 /// streams, then the caller), hence `@unchecked Sendable`.
 public final class AtomicOutput: @unchecked Sendable {
@@ -70,8 +71,13 @@ public final class AtomicOutput: @unchecked Sendable {
         case .path(let path, let ow):
             name = path
             overwrite = ow
-            destination = path
-            try Self.checkDestination(path, overwrite: ow, input: input, allowSameFile: allowSameFile)
+            streamFD = try Self.openStream(path)
+            if streamFD == nil {
+                destination = path
+                try Self.checkDestination(path, overwrite: ow, input: input, allowSameFile: allowSameFile)
+            } else {
+                destination = nil
+            }
         }
         stream = streamFD
         if let destination {
@@ -92,8 +98,43 @@ public final class AtomicOutput: @unchecked Sendable {
         }
     }
 
-    /// Refuses what must not be replaced: a directory, the input itself, and (without --force)
-    /// anything at all.
+    /// A destination that is written to as it is rather than replaced: standard output under
+    /// another name (/dev/stdout, /dev/fd/N), a character device or a FIFO. Returns a descriptor
+    /// to write to, or nil for a path to be replaced atomically.
+    private static func openStream(_ path: String) throws -> Int32? {
+        if let n = descriptorNumber(path) {
+            let fd = n == 1 ? 1 : fcntl(n, F_DUPFD_CLOEXEC, 3)
+            guard fd >= 0 else { throw FileError.cannotWrite(path: path, reason: errnoText()) }
+            return fd
+        }
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        let kind = st.st_mode & S_IFMT
+        guard kind == S_IFCHR || kind == S_IFIFO else { return nil }
+        // No O_CREAT, no O_TRUNC: the device or FIFO itself, as a shell's `>` opens it.
+        let fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError.cannotWrite(path: path, reason: errnoText()) }
+        return fd
+    }
+
+    /// N for /dev/fd/N, /proc/self/fd/N or a symlink that leads to one (/dev/stdout).
+    private static func descriptorNumber(_ path: String) -> Int32? {
+        var current = path
+        for _ in 0..<8 {
+            for prefix in ["/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/"] where current.hasPrefix(prefix) {
+                return Int32(current.dropFirst(prefix.count))
+            }
+            var buffer = [CChar](repeating: 0, count: 4097)
+            let n = readlink(current, &buffer, 4096)
+            guard n > 0 else { return nil }
+            let target = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            current = target.hasPrefix("/") ? target : directoryName(of: current) + "/" + target
+        }
+        return nil
+    }
+
+    /// Refuses what must not be replaced: a directory, the input itself, anything that is not a
+    /// regular file or a symlink, and (without --force) anything at all.
     private static func checkDestination(_ path: String, overwrite: Bool, input: InputFile?, allowSameFile: Bool) throws {
         let directory = directoryName(of: path)
         var st = stat()
@@ -102,7 +143,9 @@ public final class AtomicOutput: @unchecked Sendable {
         }
         var lst = stat()
         guard lstat(path, &lst) == 0 else { return }
-        if (lst.st_mode & S_IFMT) == S_IFDIR { throw FileError.isDirectory(path: path) }
+        let kind = lst.st_mode & S_IFMT
+        if kind == S_IFDIR { throw FileError.isDirectory(path: path) }
+        if kind != S_IFREG && kind != S_IFLNK { throw FileError.notReplaceable(path: path) }
         var target = stat()
         if stat(path, &target) == 0, let id = input?.identity,
            UInt64(target.st_dev) == id.dev, UInt64(target.st_ino) == id.ino, !allowSameFile {
