@@ -45,7 +45,7 @@ extension NBKey {
             var list = try to.map { Recipient(publicKey: try PublicKey(base64: $0)) }
             if let recipients { list += try Recipient.parseList(InputFile(path: recipients).readAll(limit: 16 << 20)) }
             let source = try InputFile(path: input)
-            let sealedSize = source.regularFileSize.map { $0 + Int64(SealedFile.overhead) }
+            let sealedSize = try source.regularFileSize.map(SealedFile.sealedSize)
             if list.count == 1 && recipients == nil && !FileSystem.isDirectory(output) {
                 let bar = ProgressBar(total: sealedSize, quiet: progress.quiet)
                 let sink = try AtomicOutput(OutputTarget(output, overwrite: force), mode: AtomicOutput.ordinaryFileMode, input: source)
@@ -72,11 +72,15 @@ extension NBKey {
             let perRead = SealedFile.recipientsPerRead()
             let waves = (list.count + perRead - 1) / perRead
             let reader = waves > 1 ? try source.rereadable() : source
-            let bar = ProgressBar(total: sealedSize.map { $0 * Int64(waves) }, quiet: progress.quiet)
+            // The bar counts every wave's bytes; no total when that would not fit in 64 bits.
+            let total = sealedSize.flatMap { s in
+                s.multipliedReportingOverflow(by: Int64(waves)).overflow ? nil : s * Int64(waves)
+            }
+            let bar = ProgressBar(total: total, quiet: progress.quiet)
             var failures: [(String, Error)] = []
             for (wave, start) in stride(from: 0, to: list.count, by: perRead).enumerated() {
                 if wave > 0 { try reader.rewind() }
-                let done = (sealedSize ?? 0) * Int64(wave)
+                let done = total == nil ? 0 : sealedSize! * Int64(wave)
                 let range = start..<min(start + perRead, list.count)
                 failures += try sealWave(list[range], to: paths[range], source: reader, progress: { bar.update(done + $0) })
             }

@@ -256,3 +256,38 @@ def test_force_never_replaces_a_socket(nbkey, pair, wrapped, tmp_path, command):
         assert stat.S_ISSOCK(os.lstat(path).st_mode)
     finally:
         s.close()
+
+
+# ------------------------------------------------------------------------------------------
+# item 9: sizes near the largest file size are checked, not trapped on
+# ------------------------------------------------------------------------------------------
+
+def sparse_file(tmp_path: Path, size: int) -> Path:
+    """A sparse file of `size` bytes: ext4 stops at 16 TiB, tmpfs goes to 2^63 - 1."""
+    for d in (tmp_path, Path("/dev/shm")):
+        p = d / f"huge-{os.getpid()}-{size}"
+        try:
+            with open(p, "wb") as f:
+                f.truncate(size)
+            return p
+        except OSError:
+            p.unlink(missing_ok=True)
+    pytest.skip("no file system here takes a file of 2^63 - 1 bytes")
+
+
+@pytest.mark.parametrize("size", [2**63 - 1, 2**63 - 48], ids=["2^63-1", "2^63-48"])
+@pytest.mark.parametrize("recipients", [1, 2])
+def test_encrypt_a_file_too_large_to_seal(nbkey, pair, tmp_path, size, recipients):
+    """The sealed file would be 48 bytes longer than the input: more than 2^63 - 1 bytes."""
+    sk, pk, key, plain, sealed = pair
+    huge = sparse_file(tmp_path, size)
+    out = tmp_path / "out"
+    out.mkdir()
+    try:
+        keys = [pk] + [webapp.x25519_public_key(os.urandom(32)) for _ in range(recipients - 1)]
+        r = run(nbkey, "encrypt", *[a for k in keys for a in ("--to", b64(k))], huge,
+                "-o", out if recipients > 1 else out / "huge.sealed")
+        failed(r, "too large to seal")
+        assert os.listdir(out) == []
+    finally:
+        huge.unlink()

@@ -14,6 +14,7 @@ extension SealedFile {
     public static func seal(_ input: InputFile, toEach recipients: [PublicKey], into outputs: [AtomicOutput],
                             progress: ((Int64) -> Void)? = nil) throws -> [Error?] {
         precondition(recipients.count == outputs.count)
+        if let size = input.regularFileSize { _ = try sealedSize(ofPlaintext: size) }
         let results = ResultSlots(count: recipients.count)
         var lanes: [MultiSeal.Lane?] = []
         for (i, recipient) in recipients.enumerated() {
