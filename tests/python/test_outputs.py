@@ -291,3 +291,33 @@ def test_encrypt_a_file_too_large_to_seal(nbkey, pair, tmp_path, size, recipient
         assert os.listdir(out) == []
     finally:
         huge.unlink()
+
+
+# ------------------------------------------------------------------------------------------
+# item 10: a command that fails leaves no output, also when only stdout failed
+# ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("existing", [False, True], ids=["new", "force-over-existing"])
+@pytest.mark.parametrize("command", ["keygen", "keygen --protect", "unwrap"])
+def test_stdout_on_a_full_disk_leaves_no_key_file(nbkey, pair, wrapped, tmp_path, mode, existing, command):
+    """keygen and unwrap print the public key: when that fails (stdout is /dev/full), the
+    command fails, and the key file is not written (an existing one is left as it was)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    dest = out / "k.json"
+    if existing:
+        dest.write_bytes(b"existing key file")
+    args = {"keygen": ["keygen", "-o", dest],
+            "keygen --protect": ["keygen", "--protect", "-o", dest],
+            "unwrap": ["unwrap", "--private-key-file", wrapped[0], wrapped[1], "-o", dest]}[command]
+    env = {k: v for k, v in os.environ.items() if k not in SECRET_ENV}
+    env.update(MODES[mode], NBKEY_PASSPHRASE="full disk test")
+    with open("/dev/full", "wb") as full:
+        r = subprocess.run([str(nbkey.path), *map(str, args), *(["--force"] if existing else [])],
+                           stdout=full, stderr=subprocess.PIPE, env=env, timeout=60)
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.decode().startswith("error: cannot write standard output: no space left on device"), r.stderr
+    assert os.listdir(out) == (["k.json"] if existing else [])
+    if existing:
+        assert dest.read_bytes() == b"existing key file"

@@ -293,12 +293,16 @@ public final class AtomicOutput: @unchecked Sendable {
     }
 
     /// Makes the output visible: fsync, then the destination's name (or the copy to the stream).
-    public func commit() throws {
+    /// `beforePublishing` runs once the bytes are durable and before anyone can see them: a
+    /// command that also prints something does it there, so that a failure to print leaves no
+    /// output (and an existing file it would have replaced as it was).
+    public func commit(beforePublishing: () throws -> Void = {}) throws {
         precondition(!finished)
         do {
             try finishDirect()
             if let destination {
                 guard fchmod(fd, mode) == 0, fsync(fd) == 0 else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
+                try beforePublishing()
                 let code = temporary!.publish(as: destination, replacing: overwrite)
                 guard code == 0 else {
                     if code == EEXIST && !overwrite { throw FileError.exists(path: destination) }
@@ -310,6 +314,7 @@ public final class AtomicOutput: @unchecked Sendable {
                 let dfd = open(Self.directoryName(of: destination), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                 if dfd >= 0 { _ = fsync(dfd); close(dfd) }
             } else {
+                try beforePublishing()
                 try copyToStream()
                 finish()
             }
