@@ -36,7 +36,8 @@ enum KeyFileIO {
         } else {
             contents = KeyFile.serialize(pair)
         }
-        let out = try AtomicOutput(OutputTarget(path, overwrite: force), mode: 0o600)
+        // Nothing to authenticate: key material meant for a stream goes straight to it.
+        let out = try AtomicOutput(OutputTarget(path, overwrite: force), mode: 0o600, buffered: false)
         try out.write(contents)
         try out.commit(beforePublishing: beforePublishing)
     }

@@ -321,3 +321,44 @@ def test_stdout_on_a_full_disk_leaves_no_key_file(nbkey, pair, wrapped, tmp_path
     assert os.listdir(out) == (["k.json"] if existing else [])
     if existing:
         assert dest.read_bytes() == b"existing key file"
+
+
+# ------------------------------------------------------------------------------------------
+# item 15: key material to `-o -` goes straight to stdout, never through TMPDIR
+# ------------------------------------------------------------------------------------------
+
+@pytest.fixture(params=["nonexistent", "read-only"])
+def unusable_tmpdir(request, tmp_path):
+    d = tmp_path / "tmpdir"
+    if request.param == "nonexistent":
+        yield d
+        return
+    if os.geteuid() != 0:
+        pytest.skip("a read-only TMPDIR that root cannot write needs a read-only mount")
+    d.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(d)], capture_output=True).returncode:
+        pytest.skip("cannot mount a read-only tmpfs")
+    try:
+        yield d
+    finally:
+        subprocess.run(["umount", str(d)], capture_output=True)
+
+
+@pytest.mark.parametrize("command", ["unwrap", "unwrap --protect", "key protect", "key unprotect"])
+def test_key_material_to_stdout_needs_no_tmpdir(nbkey, pair, wrapped, tmp_path, unusable_tmpdir, command):
+    sk, pk, key = pair[:3]
+    passphrase = "stdout test passphrase"
+    protected = tmp_path / "prot.json"
+    protected.write_text(webapp.protect(key.read_text(), passphrase, os.urandom(16), os.urandom(24), 1, 8192))
+    os.chmod(protected, 0o600)
+    args = {"unwrap": ["unwrap", "--private-key-file", wrapped[0], wrapped[1]],
+            "unwrap --protect": ["unwrap", "--protect", "--private-key-file", wrapped[0], wrapped[1]],
+            "key protect": ["key", "protect", key],
+            "key unprotect": ["key", "unprotect", protected]}[command]
+    r = ok(nbkey, *args, "-o", "-", env={"TMPDIR": str(unusable_tmpdir), "NBKEY_PASSPHRASE": passphrase})
+    if "protect" in command and command != "key unprotect":
+        assert webapp.unprotect(r.stdout, passphrase).encode() == key.read_bytes()
+    else:
+        assert r.stdout == key.read_bytes()
+    # For contrast: decrypt -o - does need TMPDIR, to hold the plaintext until it authenticates.
+    failed(run(nbkey, "decrypt", "--key", key, pair[4], "-o", "-", env={"TMPDIR": str(unusable_tmpdir)}), "cannot write")

@@ -23,7 +23,9 @@ public enum OutputTarget: Equatable, Sendable {
 ///
 /// A stream (standard output, a FIFO, a character device such as /dev/null) cannot be replaced
 /// atomically: its bytes wait in an unnamed temporary file in TMPDIR and are copied out only on
-/// `commit`, so nothing unverified is ever released to a pipe.
+/// `commit`, so nothing unverified is ever released to a pipe. Key files, complete before their
+/// first byte is written and with nothing to authenticate, go to a stream directly
+/// (`buffered: false`), never through TMPDIR.
 /// Not thread-safe: one thread at a time uses it (the chunk pipeline's writer thread while a file
 /// streams, then the caller), hence `@unchecked Sendable`.
 public final class AtomicOutput: @unchecked Sendable {
@@ -32,7 +34,7 @@ public final class AtomicOutput: @unchecked Sendable {
     private let overwrite: Bool
     private let mode: mode_t
     private var temporary: TemporaryFile?
-    /// Where a stream's bytes go at commit; nil for a file.
+    /// Where a stream's bytes go at commit (or at once, unbuffered); nil for a file.
     private let stream: Int32?
     let fd: Int32
     private var finished = false
@@ -57,9 +59,10 @@ public final class AtomicOutput: @unchecked Sendable {
     /// - Parameters:
     ///   - mode: permission bits of the final file (key files: 0o600).
     ///   - input: when given, refuse a destination that is this same file.
+    ///   - buffered: for a stream, hold the bytes until `commit` (false: write them at once).
     ///   - unnamed: try O_TMPFILE first (tests take the fallback with false).
     public init(_ target: OutputTarget, mode: mode_t, input: InputFile? = nil, allowSameFile: Bool = false,
-                unnamed: Bool = AtomicOutput.usesUnnamedFiles) throws {
+                buffered: Bool = true, unnamed: Bool = AtomicOutput.usesUnnamedFiles) throws {
         self.mode = mode
         var streamFD: Int32?
         switch target {
@@ -85,7 +88,7 @@ public final class AtomicOutput: @unchecked Sendable {
                                          name: name, unnamed: unnamed)
             temporary = file
             fd = file.fd
-        } else {
+        } else if buffered {
             do {
                 var file = try TemporaryFile(in: Self.temporaryDirectory, for: "stdout", name: name, unnamed: unnamed)
                 file.forgetName()
@@ -95,6 +98,8 @@ public final class AtomicOutput: @unchecked Sendable {
                 if let streamFD, streamFD != 1 { close(streamFD) }
                 throw error
             }
+        } else {
+            fd = streamFD!
         }
     }
 
@@ -295,7 +300,8 @@ public final class AtomicOutput: @unchecked Sendable {
     /// Makes the output visible: fsync, then the destination's name (or the copy to the stream).
     /// `beforePublishing` runs once the bytes are durable and before anyone can see them: a
     /// command that also prints something does it there, so that a failure to print leaves no
-    /// output (and an existing file it would have replaced as it was).
+    /// output (and an existing file it would have replaced as it was). An unbuffered stream has
+    /// had its bytes already.
     public func commit(beforePublishing: () throws -> Void = {}) throws {
         precondition(!finished)
         do {
@@ -315,7 +321,7 @@ public final class AtomicOutput: @unchecked Sendable {
                 if dfd >= 0 { _ = fsync(dfd); close(dfd) }
             } else {
                 try beforePublishing()
-                try copyToStream()
+                if temporary != nil { try copyToStream() }
                 finish()
             }
         } catch {
