@@ -17,12 +17,15 @@ public enum SealedBoxError: NBKeyError, Equatable {
     case authenticationFailed
     /// A low-order or otherwise unusable X25519 public key (shared secret would be all zero).
     case invalidPublicKey
+    /// The sealed file would be larger than the largest file size (2^63 - 1 bytes).
+    case tooLarge(length: Int64)
 
     public var message: String {
         switch self {
         case .tooShort(let n): return "not a sealed file: \(n) bytes, a sealed file has at least 48"
         case .authenticationFailed: return "authentication failed: the file is damaged or was not sealed to this key"
         case .invalidPublicKey: return "invalid public key: a low-order X25519 point"
+        case .tooLarge(let n): return "a file of \(n) bytes is too large to seal: the sealed file would exceed 2^63 - 1 bytes"
         }
     }
     public var hint: String? {
@@ -95,6 +98,8 @@ public enum FileError: NBKeyError, Equatable {
     case sameFile(path: String)
     case noDirectory(path: String)
     case isDirectory(path: String)
+    /// A socket, a block device: neither replaced nor written to.
+    case notReplaceable(path: String)
     case cannotStartThread(reason: String)
 
     public var message: String {
@@ -106,6 +111,7 @@ public enum FileError: NBKeyError, Equatable {
         case .sameFile(let path): let p = DisplayText.quoted(path); return "output \(p) is the input file"
         case .noDirectory(let path): let p = DisplayText.quoted(path); return "output directory \(p) does not exist"
         case .isDirectory(let path): let p = DisplayText.quoted(path); return "\(p) is a directory"
+        case .notReplaceable(let path): let p = DisplayText.quoted(path); return "\(p) is not a regular file, a symlink, a character device or a FIFO"
         case .cannotStartThread(let r): return "cannot start a thread: \(r)"
         }
     }

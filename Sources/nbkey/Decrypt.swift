@@ -9,9 +9,9 @@ extension NBKey {
         static let configuration = CommandConfiguration(
             abstract: "Open a sealed file with a NumerBay key file.",
             discussion: """
-                The plaintext is written to a temporary file beside the destination and renamed into \
-                place only after the whole file authenticated. Without --key, NUMERBAY_KEY_PATH names \
-                the key file.
+                The plaintext is written to a temporary file in the destination's directory (on Linux \
+                one with no name) that gets the destination's name only after the whole file \
+                authenticated. Without --key, NUMERBAY_KEY_PATH names the key file.
                 """
         )
 

@@ -24,8 +24,10 @@ enum KeyFileIO {
     }
 
     /// Writes the key file, 0600, protected under a passphrase when `protect` is set.
+    /// `beforePublishing` (printing the public key) runs before the file appears: if it fails,
+    /// no file is written.
     static func write(_ pair: KeyPair, to path: String, force: Bool, protect: Bool = false,
-                      passphrase: PassphraseOptions? = nil) throws {
+                      passphrase: PassphraseOptions? = nil, beforePublishing: () throws -> Void = {}) throws {
         let contents: SecretBytes
         if protect {
             let secret = try (passphrase ?? PassphraseOptions()).passphrase(confirm: true)
@@ -34,9 +36,10 @@ enum KeyFileIO {
         } else {
             contents = KeyFile.serialize(pair)
         }
-        let out = try AtomicOutput(OutputTarget(path, overwrite: force), mode: 0o600)
+        // Nothing to authenticate: key material meant for a stream goes straight to it.
+        let out = try AtomicOutput(OutputTarget(path, overwrite: force), mode: 0o600, buffered: false)
         try out.write(contents)
-        try out.commit()
+        try out.commit(beforePublishing: beforePublishing)
     }
 }
 

@@ -28,8 +28,9 @@ extension NBKey {
 
         func run() throws {
             let pair = KeyPair.generate()
-            try KeyFileIO.write(pair, to: output, force: force, protect: protect, passphrase: passphrase)
-            try Terminal.writeOut(pair.publicKey.base64 + "\n")
+            try KeyFileIO.write(pair, to: output, force: force, protect: protect, passphrase: passphrase) {
+                try Terminal.writeOut(pair.publicKey.base64 + "\n")
+            }
         }
     }
 }

@@ -77,8 +77,9 @@ extension NBKey {
                 Terminal.warn("note: the key opened with the v = 0/1 form of the signature (as some hardware wallets sign)")
             }
             let pair = opened.key
-            try KeyFileIO.write(pair, to: output, force: force, protect: protect, passphrase: passphrase)
-            if output != "-" { try Terminal.writeOut(pair.publicKey.base64 + "\n") }
+            try KeyFileIO.write(pair, to: output, force: force, protect: protect, passphrase: passphrase) {
+                if output != "-" { try Terminal.writeOut(pair.publicKey.base64 + "\n") }
+            }
         }
     }
 }

@@ -7,6 +7,8 @@ import Glibc
 /// The one place the program exits: errors become `error: …` (+ `hint: …`) on stderr.
 SecretHygiene.disableCoreDumps()
 DashedNames.check(Array(CommandLine.arguments.dropFirst()))
+// Tests take the path of file systems that refuse O_TMPFILE: named temporary files.
+if let value = getenv("NBKEY_TMPFILE"), String(cString: value) == "0" { AtomicOutput.usesUnnamedFiles = false }
 do {
     var command = try NBKey.parseAsRoot()
     do {

@@ -99,6 +99,13 @@ struct SealedFileTests {
         #expect(streamed == Self.oneShotSeal(plaintext, to: recipient, ephemeral: ephemeral))
     }
 
+    /// The sealed size is checked, not trapped on: a sparse file near 2^63 bytes is refused.
+    @Test func sealedSizeNearTheLargestFileSize() throws {
+        #expect(try SealedFile.sealedSize(ofPlaintext: Int64.max - 48) == Int64.max)
+        #expect(throws: SealedBoxError.tooLarge(length: Int64.max - 47)) { try SealedFile.sealedSize(ofPlaintext: Int64.max - 47) }
+        #expect(throws: SealedBoxError.tooLarge(length: Int64.max)) { try SealedFile.sealedSize(ofPlaintext: Int64.max) }
+    }
+
     static let multiSizes = [0, 1, 47, 48, 4095 - 48, 4096 - 48, 4096, 4097, chunk - 48, chunk - 1, chunk, chunk + 1,
                              2 * chunk + 7, Int(SealedFile.directIOThreshold) + chunk - 48, Int(SealedFile.directIOThreshold) + 4133]
 

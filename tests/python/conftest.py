@@ -17,6 +17,7 @@ import secrets
 import stat
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,3 +176,41 @@ def assert_failed(r: Result, *, out: Path | None = None, leaked: list[bytes] = (
     if stderr_contains is not None:
         assert stderr_contains in r.err_text, (
             f"stderr should contain {stderr_contains!r}:\n" + r.describe())
+
+
+# --------------------------------------------------------------------------------------------
+# Watching a running nbkey's outputs
+# --------------------------------------------------------------------------------------------
+
+def output_sizes(pid: int, directory: Path) -> list[int]:
+    """Sizes of the regular files under `directory` that process `pid` holds open for writing:
+    its outputs, named or not (an O_TMPFILE file reads as `DIR/#INODE (deleted)`)."""
+    sizes = []
+    prefix = str(directory) + "/"
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except FileNotFoundError:
+        return sizes
+    for fd in fds:
+        try:
+            if not os.readlink(f"/proc/{pid}/fd/{fd}").startswith(prefix):
+                continue
+            with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+                flags = int(next(l for l in f if l.startswith("flags:")).split()[1], 8)
+            st = os.stat(f"/proc/{pid}/fd/{fd}")
+        except (FileNotFoundError, ProcessLookupError, StopIteration):
+            continue
+        if flags & 3 and stat.S_ISREG(st.st_mode):
+            sizes.append(st.st_size)
+    return sizes
+
+
+def wait_for_output(p: subprocess.Popen, directory: Path, nbytes: int, count: int = 1, timeout=120.0):
+    """Busy-polls until `count` outputs of `p` under `directory` hold >= nbytes (or `p` ended)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and p.poll() is None:
+        if len([s for s in output_sizes(p.pid, directory) if s >= nbytes]) >= count:
+            return
+        time.sleep(0.0002)
+    if p.poll() is None:
+        raise AssertionError(f"no output of {nbytes} bytes under {directory} within {timeout}s")

@@ -16,21 +16,38 @@ public enum OutputTarget: Equatable, Sendable {
     }
 }
 
-/// An output that appears all at once or not at all. Bytes go to a temporary file; `commit`
-/// fsyncs it and renames it into place. Without `commit` (an error, a thrown tag check) the
-/// temporary file is removed and the destination is untouched. For standard output the temporary
-/// file is anonymous (unlinked at once) and copied out only on `commit`, so nothing unverified is
-/// ever released to a pipe. Not thread-safe: one thread at a time uses it (the chunk pipeline's
-/// writer thread while a file streams, then the caller), hence `@unchecked Sendable`.
+/// An output that appears all at once or not at all. Bytes go to a temporary file in the
+/// destination's directory (`TemporaryFile`: on Linux one with no name); `commit` fsyncs it and
+/// gives it the destination's name. Without `commit` (an error, a failed tag check) the temporary
+/// file is removed and the destination is untouched.
+///
+/// A stream (standard output, a FIFO, a character device such as /dev/null) cannot be replaced
+/// atomically: its bytes wait in an unnamed temporary file in TMPDIR and are copied out only on
+/// `commit`, so nothing unverified is ever released to a pipe. Key files, complete before their
+/// first byte is written and with nothing to authenticate, go to a stream directly
+/// (`buffered: false`), never through TMPDIR.
+/// Not thread-safe: one thread at a time uses it (the chunk pipeline's writer thread while a file
+/// streams, then the caller), hence `@unchecked Sendable`.
 public final class AtomicOutput: @unchecked Sendable {
     public let name: String
     private let destination: String?
-    private let directory: String
     private let overwrite: Bool
     private let mode: mode_t
-    private var tempPath: String?
+    private var temporary: TemporaryFile?
+    /// Where a stream's bytes go at commit (or at once, unbuffered); nil for a file.
+    private let stream: Int32?
     let fd: Int32
     private var finished = false
+
+    /// Off: outputs never use O_TMPFILE but the named fallback, as on file systems that refuse
+    /// it (the executable's NBKEY_TMPFILE=0, for tests).
+    nonisolated(unsafe) public static var usesUnnamedFiles = true
+
+    /// TMPDIR, else /tmp: where the bytes for a stream wait.
+    public static var temporaryDirectory: String {
+        let tmp = getenv("TMPDIR").map { String(cString: $0) } ?? ""
+        return tmp.isEmpty ? "/tmp" : tmp
+    }
 
     /// 0666 less the process umask: the mode an ordinary new file (not a key file) gets.
     public static let ordinaryFileMode: mode_t = {
@@ -42,51 +59,104 @@ public final class AtomicOutput: @unchecked Sendable {
     /// - Parameters:
     ///   - mode: permission bits of the final file (key files: 0o600).
     ///   - input: when given, refuse a destination that is this same file.
-    public init(_ target: OutputTarget, mode: mode_t, input: InputFile? = nil, allowSameFile: Bool = false) throws {
+    ///   - buffered: for a stream, hold the bytes until `commit` (false: write them at once).
+    ///   - unnamed: try O_TMPFILE first (tests take the fallback with false).
+    public init(_ target: OutputTarget, mode: mode_t, input: InputFile? = nil, allowSameFile: Bool = false,
+                buffered: Bool = true, unnamed: Bool = AtomicOutput.usesUnnamedFiles) throws {
         self.mode = mode
+        var streamFD: Int32?
         switch target {
         case .standardOutput:
             name = "standard output"
             destination = nil
             overwrite = true
-            let tmp = getenv("TMPDIR").map { String(cString: $0) } ?? ""
-            directory = tmp.isEmpty ? "/tmp" : tmp
+            streamFD = 1
         case .path(let path, let ow):
             name = path
-            destination = path
             overwrite = ow
-            directory = Self.directoryName(of: path)
-            var st = stat()
-            guard stat(directory, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
-                throw FileError.noDirectory(path: directory)
-            }
-            var lst = stat()
-            if lstat(path, &lst) == 0 {
-                if (lst.st_mode & S_IFMT) == S_IFDIR { throw FileError.isDirectory(path: path) }
-                var target = stat()
-                if stat(path, &target) == 0, let id = input?.identity,
-                   UInt64(target.st_dev) == id.dev, UInt64(target.st_ino) == id.ino, !allowSameFile {
-                    throw FileError.sameFile(path: path)
-                }
-                if !ow { throw FileError.exists(path: path) }
+            streamFD = try Self.openStream(path)
+            if streamFD == nil {
+                destination = path
+                try Self.checkDestination(path, overwrite: ow, input: input, allowSameFile: allowSameFile)
+            } else {
+                destination = nil
             }
         }
-        let base = destination.map { Self.baseName(of: $0) } ?? "stdout"
-        var opened: Int32 = -1
-        var path = ""
-        for _ in 0..<16 {
-            path = directory + "/." + base + ".nbkey-" + Hex.encode(Sodium.randomBytes(6)) + ".tmp"
-            opened = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-            if opened >= 0 || errno != EEXIST { break }
-        }
-        guard opened >= 0 else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
-        fd = opened
-        if destination == nil {
-            unlink(path)
-            tempPath = nil
+        stream = streamFD
+        if let destination {
+            let file = try TemporaryFile(in: Self.directoryName(of: destination), for: Self.baseName(of: destination),
+                                         name: name, unnamed: unnamed)
+            temporary = file
+            fd = file.fd
+        } else if buffered {
+            do {
+                var file = try TemporaryFile(in: Self.temporaryDirectory, for: "stdout", name: name, unnamed: unnamed)
+                file.forgetName()
+                temporary = file
+                fd = file.fd
+            } catch {
+                if let streamFD, streamFD != 1 { close(streamFD) }
+                throw error
+            }
         } else {
-            tempPath = path
+            fd = streamFD!
         }
+    }
+
+    /// A destination that is written to as it is rather than replaced: standard output under
+    /// another name (/dev/stdout, /dev/fd/N), a character device or a FIFO. Returns a descriptor
+    /// to write to, or nil for a path to be replaced atomically.
+    private static func openStream(_ path: String) throws -> Int32? {
+        if let n = descriptorNumber(path) {
+            let fd = n == 1 ? 1 : fcntl(n, F_DUPFD_CLOEXEC, 3)
+            guard fd >= 0 else { throw FileError.cannotWrite(path: path, reason: errnoText()) }
+            return fd
+        }
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        let kind = st.st_mode & S_IFMT
+        guard kind == S_IFCHR || kind == S_IFIFO else { return nil }
+        // No O_CREAT, no O_TRUNC: the device or FIFO itself, as a shell's `>` opens it.
+        let fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError.cannotWrite(path: path, reason: errnoText()) }
+        return fd
+    }
+
+    /// N for /dev/fd/N, /proc/self/fd/N or a symlink that leads to one (/dev/stdout).
+    private static func descriptorNumber(_ path: String) -> Int32? {
+        var current = path
+        for _ in 0..<8 {
+            for prefix in ["/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/"] where current.hasPrefix(prefix) {
+                return Int32(current.dropFirst(prefix.count))
+            }
+            var buffer = [CChar](repeating: 0, count: 4097)
+            let n = readlink(current, &buffer, 4096)
+            guard n > 0 else { return nil }
+            let target = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            current = target.hasPrefix("/") ? target : directoryName(of: current) + "/" + target
+        }
+        return nil
+    }
+
+    /// Refuses what must not be replaced: a directory, the input itself, anything that is not a
+    /// regular file or a symlink, and (without --force) anything at all.
+    private static func checkDestination(_ path: String, overwrite: Bool, input: InputFile?, allowSameFile: Bool) throws {
+        let directory = directoryName(of: path)
+        var st = stat()
+        guard stat(directory, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw FileError.noDirectory(path: directory)
+        }
+        var lst = stat()
+        guard lstat(path, &lst) == 0 else { return }
+        let kind = lst.st_mode & S_IFMT
+        if kind == S_IFDIR { throw FileError.isDirectory(path: path) }
+        if kind != S_IFREG && kind != S_IFLNK { throw FileError.notReplaceable(path: path) }
+        var target = stat()
+        if stat(path, &target) == 0, let id = input?.identity,
+           UInt64(target.st_dev) == id.dev, UInt64(target.st_ino) == id.ino, !allowSameFile {
+            throw FileError.sameFile(path: path)
+        }
+        if !overwrite { throw FileError.exists(path: path) }
     }
 
     deinit {
@@ -94,8 +164,8 @@ public final class AtomicOutput: @unchecked Sendable {
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        if let staging {
-            try writeDirect(bytes, staging)
+        if direct {
+            try writeDirect(bytes)
             return
         }
         try writeFully(fd, bytes, name: name)
@@ -113,6 +183,9 @@ public final class AtomicOutput: @unchecked Sendable {
     /// in an aligned staging buffer that is written when full. The last partial block and any
     /// patch of bytes already written (the sealed file's tag) go through the page cache at
     /// commit. Off where the file system refuses O_DIRECT (tmpfs) or with NBKEY_DIRECT_IO=0.
+    private var direct = false
+    /// Allocated at the first unaligned write: a multi-recipient output, whose frames are placed
+    /// by `writeFrame`, never needs one while the input streams.
     private var staging: UnsafeMutableRawBufferPointer?
     private var staged = 0
     private var patches: [(offset: Int64, bytes: [UInt8])] = []
@@ -127,18 +200,20 @@ public final class AtomicOutput: @unchecked Sendable {
 
     /// Asks for direct I/O on the temporary file; a no-op when unsupported.
     public func preferDirectIO() {
-        guard destination != nil, written == 0, staging == nil,
+        guard destination != nil, written == 0, !direct,
               getenv("NBKEY_DIRECT_IO").map({ String(cString: $0) }) != "0",
               nbkey_set_direct_io(fd, 1) == 0 else { return }
-        staging = .allocate(byteCount: Self.stagingSize, alignment: Self.directIOAlignment)
+        direct = true
     }
 
-    private func writeDirect(_ bytes: UnsafeRawBufferPointer, _ staging: UnsafeMutableRawBufferPointer) throws {
+    private func writeDirect(_ bytes: UnsafeRawBufferPointer) throws {
         if staged == 0 && Self.isDirectIOAligned(bytes, at: written) {
             try writeFully(fd, bytes, name: name)
             written += Int64(bytes.count)
             return
         }
+        let staging = self.staging ?? .allocate(byteCount: Self.stagingSize, alignment: Self.directIOAlignment)
+        self.staging = staging
         var rest = bytes
         while !rest.isEmpty {
             let n = min(rest.count, staging.count - staged)
@@ -155,12 +230,15 @@ public final class AtomicOutput: @unchecked Sendable {
 
     /// Leaves direct I/O: the staged tail and the patches are written through the page cache.
     private func finishDirect() throws {
-        guard let staging else { return }
+        guard direct else { return }
+        direct = false
         defer { releaseStaging() }
         guard nbkey_set_direct_io(fd, 0) == 0 else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
-        try writeFully(fd, UnsafeRawBufferPointer(rebasing: staging[0..<staged]), name: name)
-        written += Int64(staged)
-        staged = 0
+        if let staging {
+            try writeFully(fd, UnsafeRawBufferPointer(rebasing: staging[0..<staged]), name: name)
+            written += Int64(staged)
+            staged = 0
+        }
         for patch in patches {
             try patch.bytes.withUnsafeBytes { try pwriteFully(fd, $0, at: patch.offset, name: name) }
         }
@@ -181,9 +259,11 @@ public final class AtomicOutput: @unchecked Sendable {
         try pwriteFully(fd, bytes, at: offset, name: name)
     }
 
-    /// After frames cover `0 ..< end`: sequential writes carry on from `end`.
+    /// After frames cover `0 ..< end`: sequential writes carry on from `end`, through the page
+    /// cache (what is left is less than one block and the tag).
     func resume(at end: Int64) throws {
         precondition(written == 0 && staged == 0)
+        try finishDirect()
         guard end > 0 else { return }
         guard lseek(fd, off_t(end), SEEK_SET) == end else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
         written = end
@@ -205,8 +285,8 @@ public final class AtomicOutput: @unchecked Sendable {
     /// Overwrites bytes already written (the tag of a sealed file, known only at the end).
     func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws {
         precondition(offset + Int64(bytes.count) <= written + Int64(staged))
-        if let staging {
-            if offset >= written {
+        if direct {
+            if offset >= written, let staging {
                 let start = Int(offset - written)
                 UnsafeMutableRawBufferPointer(rebasing: staging[start..<(start + bytes.count)]).copyMemory(from: bytes)
             } else {
@@ -217,33 +297,32 @@ public final class AtomicOutput: @unchecked Sendable {
         try pwriteFully(fd, bytes, at: offset, name: name)
     }
 
-    /// Makes the output visible: fsync, then rename into place (or copy to standard output).
-    public func commit() throws {
+    /// Makes the output visible: fsync, then the destination's name (or the copy to the stream).
+    /// `beforePublishing` runs once the bytes are durable and before anyone can see them: a
+    /// command that also prints something does it there, so that a failure to print leaves no
+    /// output (and an existing file it would have replaced as it was). An unbuffered stream has
+    /// had its bytes already.
+    public func commit(beforePublishing: () throws -> Void = {}) throws {
         precondition(!finished)
         do {
             try finishDirect()
-            if let destination, let tempPath {
+            if let destination {
                 guard fchmod(fd, mode) == 0, fsync(fd) == 0 else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
-                if overwrite {
-                    // rename replaces a symlink at the destination itself, never the file it points to.
-                    guard rename(tempPath, destination) == 0 else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
-                } else {
-                    // link fails if anything (even a dangling symlink) appeared at the destination meanwhile.
-                    guard link(tempPath, destination) == 0 else {
-                        if errno == EEXIST { throw FileError.exists(path: destination) }
-                        throw FileError.cannotWrite(path: name, reason: errnoText())
-                    }
-                    unlink(tempPath)
+                try beforePublishing()
+                let code = temporary!.publish(as: destination, replacing: overwrite)
+                guard code == 0 else {
+                    if code == EEXIST && !overwrite { throw FileError.exists(path: destination) }
+                    throw FileError.cannotWrite(path: name, reason: errnoText(code))
                 }
-                self.tempPath = nil
+                temporary = nil
                 close(fd)
                 finished = true
-                let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                let dfd = open(Self.directoryName(of: destination), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                 if dfd >= 0 { _ = fsync(dfd); close(dfd) }
             } else {
-                try copyToStandardOutput()
-                close(fd)
-                finished = true
+                try beforePublishing()
+                if temporary != nil { try copyToStream() }
+                finish()
             }
         } catch {
             abort()
@@ -251,7 +330,7 @@ public final class AtomicOutput: @unchecked Sendable {
         }
     }
 
-    private func copyToStandardOutput() throws {
+    private func copyToStream() throws {
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw FileError.cannotWrite(path: name, reason: errnoText()) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
         defer { sodium_memzero(buffer.baseAddress, buffer.count); buffer.deallocate() }
@@ -259,7 +338,7 @@ public final class AtomicOutput: @unchecked Sendable {
             let n = read(fd, buffer.baseAddress!, buffer.count)
             if n < 0 { if errno == EINTR { continue }; throw FileError.cannotRead(path: "temporary file", reason: errnoText()) }
             if n == 0 { return }
-            try writeFully(1, UnsafeRawBufferPointer(rebasing: buffer[0..<n]), name: name)
+            try writeFully(stream!, UnsafeRawBufferPointer(rebasing: buffer[0..<n]), name: name)
         }
     }
 
@@ -267,9 +346,14 @@ public final class AtomicOutput: @unchecked Sendable {
     public func abort() {
         releaseStaging()
         guard !finished else { return }
+        finish()
+    }
+
+    private func finish() {
         finished = true
-        if let tempPath { unlink(tempPath) }
-        close(fd)
+        temporary?.discard()
+        temporary = nil
+        if let stream, stream != 1 { close(stream) }
     }
 
     static func directoryName(of path: String) -> String {

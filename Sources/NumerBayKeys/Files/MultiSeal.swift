@@ -14,6 +14,7 @@ extension SealedFile {
     public static func seal(_ input: InputFile, toEach recipients: [PublicKey], into outputs: [AtomicOutput],
                             progress: ((Int64) -> Void)? = nil) throws -> [Error?] {
         precondition(recipients.count == outputs.count)
+        if let size = input.regularFileSize { _ = try sealedSize(ofPlaintext: size) }
         let results = ResultSlots(count: recipients.count)
         var lanes: [MultiSeal.Lane?] = []
         for (i, recipient) in recipients.enumerated() {
@@ -32,6 +33,25 @@ extension SealedFile {
         try MultiSeal(lanes: lanes, results: results).run(input: input, progress: { progress?($0 + Int64(overhead)) })
         for i in 0..<outputs.count where results[i] != nil { outputs[i].abort() }
         return (0..<outputs.count).map { results[$0] }
+    }
+}
+
+extension SealedFile {
+    /// At most this many outputs are open at once, whatever the descriptor limit allows.
+    static let maxRecipientsPerRead = 1024
+    /// Descriptors left for the run itself besides its outputs: the input, the standard streams,
+    /// the directory opened to fsync it at commit, whatever the runtime holds.
+    static let descriptorReserve = 16
+
+    /// How many recipients one read of the input serves. Each output holds a descriptor until its
+    /// commit: as many as the soft RLIMIT_NOFILE leaves free now, less a reserve, and at least one.
+    public static func recipientsPerRead() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1 }
+        let soft = Int(min(limit.rlim_cur, rlim_t(Int32.max)))
+        var open = 0
+        for fd in 0..<Int32(min(soft, 1 << 16)) where fcntl(fd, F_GETFD) != -1 { open += 1 }
+        return max(1, min(maxRecipientsPerRead, soft - open - descriptorReserve))
     }
 }
 

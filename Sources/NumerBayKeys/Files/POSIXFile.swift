@@ -1,3 +1,4 @@
+import CSodium
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -43,9 +44,57 @@ public final class InputFile: @unchecked Sendable {
         identity = (UInt64(st.st_dev), UInt64(st.st_ino))
         regularFileSize = (st.st_mode & S_IFMT) == S_IFREG ? Int64(st.st_size) : nil
         mode = st.st_mode
+        start = regularFileSize == nil ? nil : Int64(lseek(fd, 0, SEEK_CUR))
+    }
+
+    /// An open descriptor of ours, read from its current offset (a spooled copy).
+    private init(descriptor: Int32, name: String) {
+        self.name = name
+        fd = descriptor
+        ownsDescriptor = true
+        identity = nil
+        var st = stat()
+        regularFileSize = fstat(descriptor, &st) == 0 ? Int64(st.st_size) : nil
+        mode = 0o600
+        start = 0
     }
 
     let mode: mode_t
+    /// Where the input begins: a regular file on standard input may start past its first byte.
+    private let start: Int64?
+
+    /// Whether `rewind` can go back to the first byte (a regular file, not a pipe).
+    public var isRereadable: Bool { start != nil && start! >= 0 }
+
+    /// Back to the first byte, to read the whole input again.
+    public func rewind() throws {
+        guard let start, start >= 0, lseek(fd, off_t(start), SEEK_SET) == start else {
+            throw FileError.cannotRead(path: name, reason: "cannot read it again: \(errnoText())")
+        }
+    }
+
+    /// This input if it can be read again, else a copy of it (a pipe, a FIFO) in an unnamed
+    /// temporary file in `directory`, gone with the process.
+    public func rereadable(temporaryDirectory directory: String = AtomicOutput.temporaryDirectory) throws -> InputFile {
+        if isRereadable { return self }
+        var copy = try TemporaryFile(in: directory, for: "input", name: "temporary copy of \(name)",
+                                     unnamed: AtomicOutput.usesUnnamedFiles)
+        copy.forgetName()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        defer { sodium_memzero(buffer.baseAddress, buffer.count); buffer.deallocate() }
+        do {
+            while true {
+                let n = try readFully(buffer)
+                try writeFully(copy.fd, UnsafeRawBufferPointer(rebasing: buffer[0..<n]), name: "temporary copy of \(name)")
+                if n < buffer.count { break }
+            }
+            guard lseek(copy.fd, 0, SEEK_SET) == 0 else { throw FileError.cannotRead(path: name, reason: errnoText()) }
+        } catch {
+            copy.discard()
+            throw error
+        }
+        return InputFile(descriptor: copy.fd, name: name)
+    }
 
     /// The input's permission bits, kept when a file is replaced in place.
     public var permissionBits: mode_t { mode & 0o7777 }

@@ -17,6 +17,13 @@ public enum SealedFile {
         Blake2b.hash(ephemeral.bytes + recipient.bytes, outputLength: Sizes.boxNonce)
     }
 
+    /// The size of `plaintextSize` bytes sealed, when a file can be that large.
+    public static func sealedSize(ofPlaintext plaintextSize: Int64) throws -> Int64 {
+        let (sum, overflow) = plaintextSize.addingReportingOverflow(Int64(overhead))
+        guard !overflow else { throw SealedBoxError.tooLarge(length: plaintextSize) }
+        return sum
+    }
+
     /// Seals `input` to `recipient` into `output` (not committed: the caller commits).
     public static func seal(_ input: InputFile, to recipient: PublicKey, into output: AtomicOutput,
                             progress: ((Int64) -> Void)? = nil) throws {
@@ -26,6 +33,7 @@ public enum SealedFile {
     /// With a given ephemeral key pair: only tests need this, to reproduce known answers.
     static func seal(_ input: InputFile, to recipient: PublicKey, into output: AtomicOutput,
                      ephemeral: KeyPair, progress: ((Int64) -> Void)?) throws {
+        if let size = input.regularFileSize { _ = try sealedSize(ofPlaintext: size) }
         let key = try X25519.sharedKey(ourSecret: ephemeral.secretKey, theirPublic: recipient)
         let stream = SecretboxStream(key: key, nonce: nonce(ephemeral: ephemeral.publicKey, recipient: recipient))
         if (input.regularFileSize ?? 0) >= directIOThreshold { output.preferDirectIO() }
