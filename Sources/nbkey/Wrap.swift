@@ -13,6 +13,11 @@ extension NBKey {
                 Prints the string the NumerBay profile stores: encrypted_private_key (v1, eth-sig-util \
                 envelope to the wallet's encryption public key) or encrypted_private_key_v2 (v2, secretbox \
                 under keccak256 of the wallet's signature of a salt message).
+
+                With --browser, v2 asks the wallet for one signature. v1 needs two approvals: the \
+                wallet's encryption public key (eth_getEncryptionPublicKey), then one eth_decrypt of the \
+                new envelope, which must give back the key before anything is printed. Hardware wallets \
+                and MetaMask Mobile can do only v2.
                 """
         )
 

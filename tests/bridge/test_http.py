@@ -10,10 +10,12 @@ import json
 import re
 import secrets
 import socket
+import subprocess
 import time
 
 import pytest
 
+import support
 from support import OTHER_KEY, TEST_KEY, ApiClient, ReferenceWallet, WalletError, drive, webapp
 
 ADDRESS = ["wallet", "address", "--browser"]
@@ -583,3 +585,10 @@ def test_event_fails_the_exchange(launch, wallet, tmp_path, name):
     assert client.event(event) == 200
     state = drive(run, None, client=client)
     assert_failed(state, *run.finish(), error, exact)
+
+
+def test_wrap_help_says_what_v1_needs():
+    """The help of `wrap` says that v1 needs two approvals and that some wallets can do only v2."""
+    out = subprocess.run([str(support.NBKEY), "wrap", "--help"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(out.split())
+    assert "v1 needs two approvals" in text and "Hardware wallets and MetaMask Mobile can do only v2" in text, out
