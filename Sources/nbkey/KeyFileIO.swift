@@ -8,10 +8,21 @@ enum KeyFileIO {
     /// A plain or protected key file; the passphrase is asked for only when it is protected.
     static func read(_ path: String, passphrase: PassphraseOptions) throws -> KeyPair {
         let file = try readSecretFile(path)
-        if ProtectedKeyFile.isProtected(file) {
-            return try ProtectedKeyFile.unprotect(file, passphrase: passphrase.passphrase())
+        guard ProtectedKeyFile.isProtected(file) else { return try KeyFile.parse(file) }
+        let entered = try passphrase.passphrase()
+        do {
+            return try ProtectedKeyFile.unprotect(file, passphrase: entered.secret)
+        } catch ProtectedKeyError.wrongPassphrase {
+            // nbkey 0.1 dropped all trailing white space from a passphrase file or the prompt;
+            // a file it protected opens with that reading (never a shorter one).
+            guard let former = entered.formerReading,
+                  let pair = try? ProtectedKeyFile.unprotect(file, passphrase: former) else {
+                throw entered.explaining(ProtectedKeyError.wrongPassphrase)
+            }
+            Terminal.warn("warning: \(path) opened only without the passphrase's trailing white space, as nbkey 0.1 read "
+                          + "passphrases; protect it again to use the passphrase exactly as given")
+            return pair
         }
-        return try KeyFile.parse(file)
     }
 
     /// A file holding secrets, read into wiped memory; warns when others may read it.
@@ -28,7 +39,7 @@ enum KeyFileIO {
                       passphrase: PassphraseOptions? = nil) throws {
         let contents: SecretBytes
         if protect {
-            let secret = try (passphrase ?? PassphraseOptions()).passphrase(confirm: true)
+            let secret = try (passphrase ?? PassphraseOptions()).passphrase(confirm: true).secret
             guard secret.count > 0 else { throw CLIError(message: "the passphrase is empty") }
             contents = SecretBytes(copying: try ProtectedKeyFile.protect(pair, passphrase: secret))
         } else {

@@ -4,29 +4,66 @@ import NumerBayKeys
 import Glibc
 #endif
 
+/// A secret the user gave as text, and where it came from.
+struct EnteredSecret {
+    let secret: SecretBytes
+    /// "from FILE", "from VARIABLE" or "typed at the prompt": messages name the source, never the secret.
+    let source: String
+    /// How nbkey 0.1 read the same input, when that differs: it dropped all trailing white space
+    /// from a file or the prompt. Key files protected then need it to open.
+    let formerReading: SecretBytes?
+    /// "the key file passphrase from FILE ends with white space", when it does.
+    let whiteSpaceNote: String?
+
+    init(_ given: SecretBytes, what: String, source: String, formerReading: SecretBytes? = nil) throws {
+        guard given.isValidUTF8 else { throw CLIError(message: "the \(what) \(source) is not valid UTF-8 text") }
+        secret = given
+        self.source = source
+        self.formerReading = formerReading.flatMap { $0.count == given.count ? nil : $0 }
+        let ends = given.whiteSpaceAtEnds
+        let place = ends.start && ends.end ? "starts and ends" : ends.start ? "starts" : ends.end ? "ends" : nil
+        whiteSpaceNote = place.map { "the \(what) \(source) \($0) with white space" }
+        if let whiteSpaceNote { Terminal.warn("warning: " + whiteSpaceNote) }
+    }
+
+    /// A wrong-secret error, with a hint when white space at the ends may be why (warnings are
+    /// not shown when a command fails).
+    func explaining(_ error: any NBKeyError) -> any Error {
+        guard let whiteSpaceNote else { return error }
+        return CLIError(message: error.message, hint: whiteSpaceNote + ", which counts as part of it")
+    }
+}
+
 /// Passwords and passphrases: from a file, else an environment variable, else a no-echo prompt
-/// on the terminal. Never from argv.
+/// on the terminal. Never from argv. One rule for every source and every secret: the text must be
+/// UTF-8; a file loses exactly one final line break ("\n" or "\r\n"); the environment and the
+/// prompt give it exactly (the prompt without its Enter). White space at either end stays part of
+/// the secret, with a warning.
 enum SecretPrompt {
-    static func read(file: String?, environment: String, prompt: String, confirm: Bool = false) throws -> SecretBytes {
+    static func read(_ what: String, file: String?, environment: String?, confirm: Bool = false) throws -> EnteredSecret {
         if let file {
-            return try KeyFileIO.readSecretFile(file).trimmingTrailingWhitespace()
+            let raw = try KeyFileIO.readSecretFile(file)
+            return try EnteredSecret(raw.removingFinalLineBreak(), what: what, source: "from \(file)",
+                                     formerReading: raw.trimmingTrailingWhitespace())
         }
-        if let value = getenv(environment) {
-            return SecretBytes(copying: UnsafeRawBufferPointer(start: value, count: strlen(value)))
+        if let environment, let value = getenv(environment) {
+            return try EnteredSecret(SecretBytes(copying: UnsafeRawBufferPointer(start: value, count: strlen(value))),
+                                     what: what, source: "from \(environment)")
         }
-        let first = try ask(prompt, environment: environment)
+        let first = try ask(what, environment: environment)
         if confirm {
-            let second = try ask("again: " + prompt, environment: environment)
+            let second = try ask("again: " + what, environment: environment)
             guard first.constantTimeEquals(second) else { throw CLIError(message: "the two passphrases differ") }
         }
-        return first
+        return try EnteredSecret(first, what: what, source: "typed at the prompt", formerReading: first.trimmingTrailingWhitespace())
     }
 
     /// Reads one line from /dev/tty with echo off.
-    private static func ask(_ prompt: String, environment: String) throws -> SecretBytes {
+    private static func ask(_ prompt: String, environment: String?) throws -> SecretBytes {
         let tty = open("/dev/tty", O_RDWR | O_CLOEXEC)
         guard tty >= 0 else {
-            throw CLIError(message: "no terminal to ask for the \(prompt)", hint: "use the file option or set \(environment)")
+            throw CLIError(message: "no terminal to ask for the \(prompt)",
+                           hint: "use the file option" + (environment.map { " or set \($0)" } ?? ""))
         }
         defer { close(tty) }
         var saved = termios()
@@ -49,7 +86,7 @@ enum SecretPrompt {
             }
             throw CLIError(message: "\(prompt) is too long")
         }
-        return line.slice(0..<length).trimmingTrailingWhitespace()
+        return line.slice(0..<length)
     }
 }
 
@@ -114,7 +151,7 @@ struct PassphraseOptions: ParsableArguments {
     @Option(help: ArgumentHelp("File holding the key file's passphrase (else NBKEY_PASSPHRASE, else a prompt).", valueName: "file"))
     var passphraseFile: String?
 
-    func passphrase(confirm: Bool = false) throws -> SecretBytes {
-        try SecretPrompt.read(file: passphraseFile, environment: "NBKEY_PASSPHRASE", prompt: "key file passphrase", confirm: confirm)
+    func passphrase(confirm: Bool = false) throws -> EnteredSecret {
+        try SecretPrompt.read("key file passphrase", file: passphraseFile, environment: "NBKEY_PASSPHRASE", confirm: confirm)
     }
 }

@@ -1,7 +1,12 @@
 """How nbkey takes secrets (issue 12, bugs 3, 6, 7 and the prompt's friction items):
 
 - a prompt on a terminal (a pty here) is left with echo on whatever ends the run: the line, an
-  error, or SIGINT/SIGTERM/SIGHUP/SIGQUIT while it waits (and the exit status names the signal).
+  error, or SIGINT/SIGTERM/SIGHUP/SIGQUIT while it waits (and the exit status names the signal);
+- one rule for every secret (key file passphrase, keystore password, BIP-39 passphrase) and every
+  source (file, environment, prompt): UTF-8 or refused with an error naming the source; a file
+  loses exactly one final "\n" or "\r\n", the environment and the prompt nothing; white space at
+  either end is kept, with a warning (a hint when the secret is reported wrong); key files
+  protected under nbkey 0.1's reading (all trailing white space dropped) still open, with a warning.
 
 Secrets reach nbkey only through files (0600), the environment or the pty."""
 
@@ -15,10 +20,13 @@ import subprocess
 import termios
 from pathlib import Path
 
+import json
+
 import pytest
+from mnemonic import Mnemonic
 
 import webapp
-from conftest import write_secret
+from conftest import random_eth_key, write_secret
 
 SECRET_ENV = ("NBKEY_MNEMONIC_PASSPHRASE", "NBKEY_PASSWORD", "NBKEY_PASSPHRASE", "NUMERBAY_KEY_PATH")
 PASSPHRASE = "secrets-Passphrase-1"
@@ -121,3 +129,178 @@ def test_wrong_passphrase_at_prompt_restores_echo(nbkey, tmp_path):
     assert code == 1 and stdout == b""
     assert stderr.startswith(b"error: wrong passphrase")
     assert run.echo_after
+
+
+# ------------------------------------------------------------------------------------------
+# one rule for every secret and every source
+# ------------------------------------------------------------------------------------------
+
+MNEMONIC = Mnemonic("english").to_mnemonic(bytes(range(16)))
+
+
+class Secret:
+    """A secret nbkey reads, the command that reads it, and what success prints."""
+
+    def __init__(self, what, option, variable, prompt, prompt_flag=()):
+        self.what, self.option, self.variable, self.prompt, self.prompt_flag = what, option, variable, prompt, prompt_flag
+
+    def setup(self, d: Path, secret: str) -> tuple[list, bytes]:
+        """(arguments, expected stdout) of a command that opens only with `secret`."""
+        if self.what == "key file passphrase":
+            pk, key = protected_keyfile(d, secret)
+            return ["key", "show", key], webapp.b64e(pk).encode() + b"\n"
+        if self.what == "keystore password":
+            eth = random_eth_key()
+            ks = write_secret(d / "keystore.json", json.dumps(webapp.keystore_encrypt(
+                eth, secret, kdf="pbkdf2", salt=os.urandom(32), iv=os.urandom(16), uid="x", c=2)))
+            return ["wallet", "address", "--keystore", ks], webapp.address(eth).encode() + b"\n"
+        m = write_secret(d / "srp.txt", MNEMONIC + "\n")
+        return ["wallet", "address", "--mnemonic-file", m], webapp.mnemonic_account(MNEMONIC, secret)[1].encode() + b"\n"
+
+
+SECRETS = {
+    "key file passphrase": Secret("key file passphrase", "--passphrase-file", "NBKEY_PASSPHRASE", b"enter key file passphrase: "),
+    "keystore password": Secret("keystore password", "--password-file", "NBKEY_PASSWORD", b"enter keystore password: "),
+    "BIP-39 passphrase": Secret("BIP-39 passphrase", "--mnemonic-passphrase-file", "NBKEY_MNEMONIC_PASSPHRASE",
+                                b"enter BIP-39 passphrase: ", ("--mnemonic-passphrase-prompt",)),
+}
+
+
+def give(nbkey, d: Path, kind: Secret, args: list, source: str, value: bytes):
+    """Runs `args` with the secret's raw bytes given through `source`: "file" (its exact bytes),
+    "env" (the variable's exact bytes) or "prompt" (typed, then Enter). Returns (status, stdout,
+    stderr, the source's name in messages)."""
+    if source == "file":
+        path = write_secret(d / "secret.txt", value)
+        cp = subprocess.run([str(nbkey.path), *map(str, args), kind.option, str(path)], capture_output=True,
+                            env=child_env(), stdin=subprocess.DEVNULL, cwd=d)
+        return cp.returncode, cp.stdout, cp.stderr, f"from {path}"
+    if source == "env":
+        env = child_env()
+        env[kind.variable] = value
+        cp = subprocess.run([str(nbkey.path), *map(str, args)], capture_output=True, env=env, stdin=subprocess.DEVNULL, cwd=d)
+        return cp.returncode, cp.stdout, cp.stderr, f"from {kind.variable}"
+    run = PtyRun(nbkey, [*args, *kind.prompt_flag], d)
+    run.expect(kind.prompt)
+    run.type(value + b"\n")
+    code, stdout, stderr = run.finish()
+    assert run.echo_after
+    return code, stdout, stderr, "typed at the prompt"
+
+
+SOURCES = ["file", "env", "prompt"]
+# A file loses exactly one final line break; the environment and the prompt nothing.
+EXACT_FORMS = {"file": [b"\n", b"\r\n", b""], "env": [b""], "prompt": [b""]}
+
+
+@pytest.mark.parametrize("source,ending", [(s, e) for s in SOURCES for e in EXACT_FORMS[s]],
+                         ids=lambda v: v if isinstance(v, str) else repr(v.decode()))
+@pytest.mark.parametrize("kind", SECRETS.values(), ids=lambda k: k.what)
+def test_secret_ending_in_space_is_the_same_from_every_source(nbkey, tmp_path, kind, source, ending):
+    secret = "Tr0ub4dor &3 "
+    args, expected = kind.setup(tmp_path, secret)
+    code, stdout, stderr, name = give(nbkey, tmp_path, kind, args, source, secret.encode() + ending)
+    assert (code, stdout) == (0, expected), stderr
+    assert stderr == f"warning: the {kind.what} {name} ends with white space\n".encode()
+
+
+def test_bip39_passphrase_ending_in_space_is_another_account():
+    """The point of keeping the space: eth-account derives another account without it."""
+    assert webapp.mnemonic_account(MNEMONIC, "Tr0ub4dor &3 ")[1] != webapp.mnemonic_account(MNEMONIC, "Tr0ub4dor &3")[1]
+
+
+@pytest.mark.parametrize("kind", SECRETS.values(), ids=lambda k: k.what)
+def test_file_loses_only_one_line_break(nbkey, tmp_path, kind):
+    args, expected = kind.setup(tmp_path, "pw\n")
+    code, stdout, stderr, name = give(nbkey, tmp_path, kind, args, "file", b"pw\n\n")
+    assert (code, stdout) == (0, expected), stderr
+    assert stderr == f"warning: the {kind.what} {name} ends with white space\n".encode()
+
+
+@pytest.mark.parametrize("source", ["file", "env"])
+@pytest.mark.parametrize("given,place", [(" pw", "starts"), ("\tpw\u00a0", "starts and ends"), ("pw\u3000", "ends")])
+def test_white_space_warnings(nbkey, tmp_path, source, given, place):
+    kind = SECRETS["keystore password"]
+    args, expected = kind.setup(tmp_path, given)
+    code, stdout, stderr, name = give(nbkey, tmp_path, kind, args, source, given.encode() + (b"\n" if source == "file" else b""))
+    assert (code, stdout) == (0, expected), stderr
+    assert stderr == f"warning: the keystore password {name} {place} with white space\n".encode()
+
+
+@pytest.mark.parametrize("source,given", [("file", b"pw \n"), ("file", b"pw\n\n"), ("file", b"pw\t\r\n"),
+                                          ("env", b"pw "), ("env", b"pw\n"), ("prompt", b"pw ")])
+def test_wrong_because_of_white_space_says_so(nbkey, tmp_path, source, given):
+    """The password is "pw": what used to be trimmed is now part of it. The command fails, so the
+    white space is named in the error's hint (warnings only follow a success)."""
+    kind = SECRETS["keystore password"]
+    args, _ = kind.setup(tmp_path, "pw")
+    code, stdout, stderr, name = give(nbkey, tmp_path, kind, args, source, given)
+    assert (code, stdout) == (1, b"")
+    assert stderr == (f"error: wrong password for keystore {args[-1]}\n"
+                      f"hint: the keystore password {name} ends with white space, which counts as part of it\n").encode()
+
+
+BAD_UTF8 = {"lone 0xff": b"\xff", "overlong": b"ab\xc0\xaf", "surrogate": b"\xed\xa0\x80", "truncated": b"pass\xe2\x82",
+            "latin-1": "caf\u00e9".encode("latin-1")}
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("kind", SECRETS.values(), ids=lambda k: k.what)
+def test_secret_not_utf8_is_refused(nbkey, tmp_path, kind, source):
+    args, _ = kind.setup(tmp_path, "caf\u00e9")
+    for bad in BAD_UTF8.values():
+        code, stdout, stderr, name = give(nbkey, tmp_path, kind, args, source, bad + (b"\n" if source == "file" else b""))
+        assert (code, stdout) == (1, b""), (bad, stderr)
+        assert stderr == f"error: the {kind.what} {name} is not valid UTF-8 text\n".encode(), bad
+
+
+@pytest.mark.parametrize("bad", BAD_UTF8.values(), ids=BAD_UTF8.keys())
+def test_mnemonic_not_utf8_is_refused(nbkey, tmp_path, bad):
+    m = write_secret(tmp_path / "srp.txt", MNEMONIC.encode() + b" " + bad + b"\n")
+    cp = subprocess.run([str(nbkey.path), "wallet", "address", "--mnemonic-file", str(m)], capture_output=True,
+                        env=child_env(), stdin=subprocess.DEVNULL)
+    assert (cp.returncode, cp.stdout) == (1, b"")
+    assert cp.stderr == f"error: the mnemonic from {m} is not valid UTF-8 text\n".encode()
+
+
+@pytest.mark.parametrize("source,given", [("file", b"pp  \n"), ("file", b"pp\t\r\n\n"), ("file", b"pp "),
+                                          ("prompt", b"pp  ")])
+def test_key_file_protected_under_the_old_reading_still_opens(nbkey, tmp_path, source, given):
+    """nbkey 0.1 dropped all trailing white space from a passphrase file or the prompt, so a file
+    it protected from "pp  \n" holds the passphrase "pp"."""
+    kind = SECRETS["key file passphrase"]
+    args, expected = kind.setup(tmp_path, "pp")
+    code, stdout, stderr, name = give(nbkey, tmp_path, kind, args, source, given)
+    assert (code, stdout) == (0, expected), stderr
+    assert stderr == (f"warning: the key file passphrase {name} ends with white space\n"
+                      f"warning: {args[-1]} opened only without the passphrase's trailing white space, as nbkey 0.1 "
+                      "read passphrases; protect it again to use the passphrase exactly as given\n").encode()
+
+
+def test_old_reading_is_not_tried_for_the_environment(nbkey, tmp_path):
+    """NBKEY_PASSPHRASE was always taken exactly: no second reading."""
+    kind = SECRETS["key file passphrase"]
+    args, _ = kind.setup(tmp_path, "pp")
+    code, stdout, stderr, name = give(nbkey, tmp_path, kind, args, "env", b"pp ")
+    assert (code, stdout) == (1, b"")
+    assert stderr.startswith(b"error: wrong passphrase for the protected key file")
+    assert stderr.endswith(f"hint: the key file passphrase {name} ends with white space, which counts as part of it\n".encode())
+
+
+@pytest.mark.parametrize("command", ["keygen", "key protect"])
+def test_protect_keeps_the_passphrase_exactly(nbkey, tmp_path, command):
+    pw = write_secret(tmp_path / "pw.txt", b"pp \r\n")
+    out = tmp_path / "protected.json"
+    if command == "keygen":
+        args = ["keygen", "--protect", "-o", out]
+    else:
+        sk = os.urandom(32)
+        plain = write_secret(tmp_path / "plain.json", webapp.keyfile_json(webapp.x25519_public_key(sk), sk))
+        args = ["key", "protect", plain, "-o", out]
+    cp = subprocess.run([str(nbkey.path), *map(str, args), "--passphrase-file", str(pw)], capture_output=True,
+                        env=child_env(), stdin=subprocess.DEVNULL)
+    assert cp.returncode == 0, cp.stderr
+    assert cp.stderr == f"warning: the key file passphrase from {pw} ends with white space\n".encode()
+    webapp.unprotect(out.read_text(), "pp ")
+    with pytest.raises(Exception):
+        webapp.unprotect(out.read_text(), "pp")

@@ -13,7 +13,7 @@ public enum BIP39 {
         let sentence = try normalizedSentence(mnemonic)
         // salt = "mnemonic" + the passphrase, which is secret: built in wiped memory.
         let label = Array("mnemonic".utf8)
-        let normalized = nfkd(passphrase)
+        let normalized = try nfkd(passphrase, .passphrase)
         let salt = SecretBytes(count: label.count + normalized.count)
         salt.withUnsafeMutableBytes { s in
             s.copyBytes(from: label)
@@ -24,7 +24,7 @@ public enum BIP39 {
 
     /// NFKD, then the words joined by single spaces, after checking words and checksum.
     static func normalizedSentence(_ mnemonic: SecretBytes) throws -> SecretBytes {
-        let text = nfkd(mnemonic)
+        let text = try nfkd(mnemonic, .mnemonic)
         let wordList: [[UInt8]] = text.withUnsafeBytes { raw in
             raw.split(whereSeparator: { [0x20, 0x09, 0x0A, 0x0D].contains($0) }).map(Array.init)
         }
@@ -58,8 +58,10 @@ public enum BIP39 {
     }
 
     /// Unicode NFKD. ASCII is its own NFKD, so only non-ASCII text passes through a String
-    /// (which cannot be wiped).
-    static func nfkd(_ text: SecretBytes) -> SecretBytes {
+    /// (which cannot be wiped). Ill-formed UTF-8 is refused: decoding would replace it with
+    /// U+FFFD, and different byte strings would give the same seed.
+    static func nfkd(_ text: SecretBytes, _ what: MnemonicError.Text) throws -> SecretBytes {
+        guard text.isValidUTF8 else { throw MnemonicError.notUTF8(what) }
         let ascii = text.withUnsafeBytes { $0.allSatisfy { $0 < 0x80 } }
         if ascii { return text }
         let string = text.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
@@ -120,6 +122,9 @@ public enum BIP32 {
 }
 
 public enum MnemonicError: NBKeyError, Equatable {
+    public enum Text: String, Sendable { case mnemonic, passphrase = "BIP-39 passphrase" }
+
+    case notUTF8(Text)
     case wordCount(Int)
     case unknownWord(position: Int)
     case checksum
@@ -129,6 +134,7 @@ public enum MnemonicError: NBKeyError, Equatable {
 
     public var message: String {
         switch self {
+        case .notUTF8(let what): return "the \(what.rawValue) is not valid UTF-8 text"
         case .wordCount(let n): return "mnemonic has \(n) word\(n == 1 ? "" : "s"); a BIP-39 mnemonic has 12, 15, 18, 21 or 24"
         case .unknownWord(let p): return "mnemonic word \(p) is not in the BIP-39 English word list"
         case .checksum: return "mnemonic checksum is wrong: a word is mistyped or out of order"

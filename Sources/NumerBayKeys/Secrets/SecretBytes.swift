@@ -63,12 +63,44 @@ public final class SecretBytes: @unchecked Sendable, CustomStringConvertible {
 }
 
 extension SecretBytes {
-    /// Without trailing white space and newlines (a password file's last line break).
+    /// Without trailing white space and newlines: how nbkey 0.1 read password files and prompts,
+    /// kept so that key files protected then still open.
     public func trimmingTrailingWhitespace() -> SecretBytes {
         withUnsafeBytes { raw in
             var end = raw.count
             while end > 0, [0x20, 0x09, 0x0A, 0x0D].contains(raw[end - 1]) { end -= 1 }
             return slice(0..<end)
+        }
+    }
+
+    /// Without one final line break ("\n" or "\r\n"): a secret file's last line as an editor
+    /// writes it. Nothing else is removed.
+    public func removingFinalLineBreak() -> SecretBytes {
+        withUnsafeBytes { raw in
+            var end = raw.count
+            if end > 0, raw[end - 1] == 0x0A {
+                end -= 1
+                if end > 0, raw[end - 1] == 0x0D { end -= 1 }
+            }
+            return slice(0..<end)
+        }
+    }
+
+    /// Well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
+    public var isValidUTF8: Bool { withUnsafeBytes { UTF8Validation.isValid($0) } }
+
+    /// Whether the text's first and last characters are Unicode white space. The scalars are
+    /// decoded in place: the secret is never copied into a String.
+    public var whiteSpaceAtEnds: (start: Bool, end: Bool) {
+        withUnsafeBytes { raw in
+            func isSpace(_ result: Unicode.ParseResult<UTF8.EncodedScalar>) -> Bool {
+                guard case .valid(let encoded) = result else { return false }
+                return UTF8.decode(encoded).properties.isWhitespace
+            }
+            var forward = raw.makeIterator()
+            var backward = raw.reversed().makeIterator()
+            var first = UTF8.ForwardParser(), last = UTF8.ReverseParser()
+            return (isSpace(first.parseScalar(from: &forward)), isSpace(last.parseScalar(from: &backward)))
         }
     }
 }
