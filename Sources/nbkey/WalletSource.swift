@@ -109,11 +109,11 @@ struct WalletSource: ParsableArguments {
             let seed = try BIP39.seed(mnemonic: mnemonic, passphrase: passphrase)
             return try EthAccount(privateKey: BIP32.derive(seed: seed, path: path))
         }
-        let file = try InputFile(path: keystore!).readAll(limit: 1 << 20)
+        let keystore = try KeystoreV3.parse(InputFile(path: keystore!).readAll(limit: 1 << 20))
         let password = try SecretPrompt.read("keystore password", file: passwordFile, environment: "NBKEY_PASSWORD")
         do {
-            return try KeystoreV3.decrypt(file, password: password.secret, name: keystore!)
-        } catch let error as KeystoreError where error == .wrongPassword(keystore!) {
+            return try KeystoreV3.decrypt(keystore, password: password.secret, name: self.keystore!)
+        } catch let error as KeystoreError where error == .wrongPassword(self.keystore!) {
             throw password.explaining(error)
         }
     }

@@ -279,7 +279,7 @@ MEMORY_CASES = {"scrypt-n-2-31", "scrypt-memory-just-over-2gib", "scrypt-r-huge"
 @pytest.mark.parametrize("case", _keystore_vectors())
 def test_keystore_vectors_through_cli(nbkey, tmp_path, case):
     """Every vectors/keystore_v3.json case as a --keystore file, the password exactly as given
-    through NBKEY_PASSWORD (a file would be trimmed), except the empty password (an empty file)."""
+    through NBKEY_PASSWORD, except the empty password (an empty file)."""
     path = write_secret(tmp_path / "ks.json", case["keystore"].encode("utf-8"))
     if case["password"] == "":
         args = ["--password-file", write_secret(tmp_path / "pw.txt", b"")]

@@ -304,3 +304,44 @@ def test_protect_keeps_the_passphrase_exactly(nbkey, tmp_path, command):
     webapp.unprotect(out.read_text(), "pp ")
     with pytest.raises(Exception):
         webapp.unprotect(out.read_text(), "pp")
+
+
+# ------------------------------------------------------------------------------------------
+# keystore KDF bounds (bug 8): refused cleanly, before the password is asked for
+# ------------------------------------------------------------------------------------------
+
+KDF_CASES = {
+    "n=2^36,r=2^20": ({"n": 1 << 36, "r": 1 << 20, "p": 1},
+                      "scrypt memory 128·r·(n+p) is above 2 GiB (n=68719476736, r=1048576, p=1); refused"),
+    "n=16384,r=8,p=2^20": ({"n": 16384, "r": 8, "p": 1 << 20},
+                           "scrypt work n·r·p is above 2^24, 8 times a geth keystore's (n=16384, r=8, p=1048576); refused"),
+    "pbkdf2 c=2^24+1": ({"c": (1 << 24) + 1, "prf": "hmac-sha256"}, "pbkdf2 c=16777217 is outside 1 to 2^24; refused"),
+}
+
+
+def hostile_keystore(d: Path, params: dict) -> Path:
+    kdf = "pbkdf2" if "c" in params else "scrypt"
+    obj = {"version": 3, "crypto": {"cipher": "aes-128-ctr", "cipherparams": {"iv": "00" * 16}, "ciphertext": "00" * 32,
+                                    "kdf": kdf, "kdfparams": {"dklen": 32, "salt": "00" * 16, **params}, "mac": "00" * 32}}
+    return write_secret(d / "hostile.json", json.dumps(obj))
+
+
+@pytest.mark.parametrize("name", KDF_CASES)
+def test_keystore_kdf_bounds(nbkey, tmp_path, name):
+    params, why = KDF_CASES[name]
+    ks = hostile_keystore(tmp_path, params)
+    pw = write_secret(tmp_path / "pw.txt", b"pw\n")
+    cp = subprocess.run([str(nbkey.path), "wallet", "address", "--keystore", str(ks), "--password-file", str(pw)],
+                        capture_output=True, env=child_env(), stdin=subprocess.DEVNULL)
+    assert (cp.returncode, cp.stdout) == (1, b""), cp.stderr
+    assert cp.stderr == f"error: keystore KDF parameters are unreasonable: {why}\n".encode()
+
+
+@pytest.mark.parametrize("name", KDF_CASES)
+def test_keystore_refused_before_the_prompt(nbkey, tmp_path, name):
+    ks = hostile_keystore(tmp_path, KDF_CASES[name][0])
+    run = PtyRun(nbkey, ["wallet", "address", "--keystore", ks], tmp_path)
+    code, stdout, stderr = run.finish()
+    assert (code, stdout) == (1, b"")
+    assert stderr.startswith(b"error: keystore KDF parameters are unreasonable: ")
+    assert run.seen == b"", "nothing may be asked on the terminal"

@@ -674,6 +674,7 @@ def mnemonic_account(mnemonic: str, passphrase: str = "", path: str = METAMASK_P
 # ---------------------------------------------------------------- keystore V3 (FORMATS.md 8)
 
 KEYSTORE_MAX_MEMORY = 2 ** 31  # bytes: scrypt needs 128·r·(n + p)
+KEYSTORE_MAX_WORK = 2 ** 24  # scrypt n·r·p and pbkdf2 c: 8 and 64 times geth's/eth-account's defaults
 
 
 def _hex_field(obj: dict, name: str, what: str, length: int | None = None) -> bytes:
@@ -722,7 +723,7 @@ def keystore_params(text) -> tuple[dict, dict]:
     a missing or mistyped field, bad hex, iv not 16 bytes, mac not 32 bytes); unsupported
     (cipher other than aes-128-ctr, kdf other than scrypt/pbkdf2, pbkdf2 prf other than
     hmac-sha256, dklen other than 32); kdf_limits (scrypt n not a power of two >= 2, r or p < 1,
-    128·r·(n + p) > 2 GiB, r·p >= 2^30; pbkdf2 c < 1)."""
+    128·r·(n + p) > 2 GiB, r·p >= 2^30, n·r·p > 2^24; pbkdf2 c < 1 or c > 2^24)."""
     what = "keystore"
     obj = _parse_json_object(text, what)
     if "version" not in obj or type(obj["version"]) is not int or obj["version"] != 3:
@@ -754,11 +755,13 @@ def keystore_params(text) -> tuple[dict, dict]:
             raise KdfLimits(f"{what}: scrypt r = {r}, p = {p} out of range")
         if 128 * r * (n + p) > KEYSTORE_MAX_MEMORY:
             raise KdfLimits(f"{what}: scrypt would need {128 * r * (n + p)} bytes of memory (limit 2 GiB)")
+        if n * r * p > KEYSTORE_MAX_WORK:
+            raise KdfLimits(f"{what}: scrypt work n·r·p = {n * r * p} is above 2^24")
     else:
         if _str_field(params, "prf", what) != "hmac-sha256":
             raise Unsupported(f"{what}: pbkdf2 prf {params['prf']!r} is not supported")
-        if _int_field(params, "c", what) < 1:
-            raise KdfLimits(f"{what}: pbkdf2 c = {params['c']} < 1")
+        if not 1 <= _int_field(params, "c", what) <= KEYSTORE_MAX_WORK:
+            raise KdfLimits(f"{what}: pbkdf2 c = {params['c']} is outside 1 to 2^24")
     return crypto, params
 
 
