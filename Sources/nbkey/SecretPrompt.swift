@@ -107,7 +107,7 @@ private enum QuietTerminal {
         for (i, signal) in signals.enumerated() {
             sigaction(signal, nil, &previous[i])
             // An ignored signal (nohup) stays ignored.
-            installed[i] = unsafeBitCast(previous[i].__sigaction_handler.sa_handler, to: Int.self) != unsafeBitCast(SIG_IGN, to: Int.self)
+            installed[i] = !previous[i].isIgnore
             if !installed[i] { continue }
             var action = SignalAction()
             action.__sigaction_handler.sa_handler = { QuietTerminal.interrupted($0) }
@@ -142,9 +142,6 @@ private enum QuietTerminal {
         raise(signal)
     }
 }
-
-/// The C struct (`sigaction` alone also names the function).
-private typealias SignalAction = sigaction
 
 /// The passphrase of a protected NumerBay key file.
 struct PassphraseOptions: ParsableArguments {

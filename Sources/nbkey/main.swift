@@ -5,12 +5,18 @@ import Glibc
 #endif
 
 /// The one place the program exits: errors become `error: …` (+ `hint: …`) on stderr.
-SecretHygiene.disableCoreDumps()
+#if DEBUG
+CrashTest.runIfAsked()
+#endif
+ProcessHygiene.apply()
 do {
     var command = try NBKey.parseAsRoot()
     do {
         try command.run()
         BridgeSession.end(error: nil)
+        if SecretBytes.memoryLockFailed {
+            Terminal.warn("warning: some secrets could not be locked in memory (RLIMIT_MEMLOCK, 'ulimit -l'); they may have reached swap")
+        }
         Terminal.flushWarnings()
     } catch let error as NBKeyError {
         BridgeSession.end(error: error)

@@ -17,6 +17,7 @@ import os
 import select
 import signal
 import subprocess
+import sys
 import termios
 from pathlib import Path
 
@@ -92,7 +93,7 @@ class PtyRun:
         return code, stdout, stderr
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP],
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT],
                          ids=lambda s: s.name)
 def test_signal_at_prompt_restores_echo(nbkey, tmp_path, sig):
     _, key = protected_keyfile(tmp_path)
@@ -345,3 +346,97 @@ def test_keystore_refused_before_the_prompt(nbkey, tmp_path, name):
     assert (code, stdout) == (1, b"")
     assert stderr.startswith(b"error: keystore KDF parameters are unreasonable: ")
     assert run.seen == b"", "nothing may be asked on the terminal"
+
+
+# ------------------------------------------------------------------------------------------
+# process hygiene: crashes, dumpability, locked memory
+# ------------------------------------------------------------------------------------------
+
+MARKER = "NBKEY-CRASH-MARKER-" + os.urandom(8).hex()
+CRASHES = {"segv": signal.SIGSEGV, "trap": signal.SIGILL, "abort": signal.SIGABRT}
+
+
+def crash(nbkey, kind, before_hygiene=False):
+    env = child_env({"NBKEY_TEST_CRASH": kind, "NBKEY_TEST_CRASH_SECRET": MARKER})
+    if before_hygiene:
+        env["NBKEY_TEST_CRASH_BEFORE_HYGIENE"] = "1"
+    cp = subprocess.run([str(nbkey.path), "key", "show", "none.json"], capture_output=True, env=env,
+                        stdin=subprocess.DEVNULL, timeout=120)
+    if cp.returncode >= 0:
+        pytest.skip("no crash hook in this build (debug builds only)")
+    return cp
+
+
+def marker_forms():
+    raw = MARKER.encode()
+    return [raw, raw[:16], raw.hex().encode(), " ".join(f"{b:02x}" for b in raw[:16]).encode()]
+
+
+@pytest.mark.parametrize("kind", CRASHES)
+def test_crash_prints_no_memory(nbkey, kind):
+    cp = crash(nbkey, kind)
+    assert cp.returncode == -CRASHES[kind], cp.stderr[-2000:]
+    assert cp.stdout == b""
+    for form in marker_forms():
+        assert form not in cp.stderr, f"the secret reached stderr: {cp.stderr[-2000:]!r}"
+    assert b"Backtracing" not in cp.stderr and b"Registers" not in cp.stderr, cp.stderr[-2000:]
+
+
+def test_crash_check_would_see_the_secret(nbkey):
+    """The control: crashing before the hygiene is set up, Swift's backtracer prints the 16 bytes
+    a register points at, which here are the marker's."""
+    cp = crash(nbkey, "segv", before_hygiene=True)
+    if b"Backtracing" not in cp.stderr:
+        pytest.skip("Swift's backtracer is not installed here")
+    assert any(form in cp.stderr for form in marker_forms()), cp.stderr[-3000:]
+
+
+def without_capability(cap: str) -> list[str]:
+    """A prefix running a command without a capability root would have (none needed otherwise)."""
+    return ["setpriv", f"--bounding-set=-{cap}", f"--inh-caps=-{cap}", "--"] if os.geteuid() == 0 else []
+
+
+OPEN_MEM = "import os, sys; os.close(os.open(f'/proc/{sys.argv[1]}/mem', os.O_RDONLY))"
+
+
+def test_not_dumpable(nbkey, tmp_path):
+    """Another process of the user, with the same capabilities, cannot open nbkey's
+    /proc/PID/mem (nor attach a debugger); the control, a sleep started the same way, it can.
+    (As root, all three run without CAP_SYS_PTRACE, which would open anything.)"""
+    same = without_capability("sys_ptrace")
+    key = write_secret(tmp_path / "eth.key", os.urandom(31).hex() + "01\n")
+    proc = subprocess.Popen([*same, str(nbkey.path), "wallet", "sign-message", "--private-key-file", str(key), "-"],
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=child_env())
+    control = subprocess.Popen([*same, "sleep", "60"])
+    try:
+        # nbkey sets itself up before it reads stdin: wait until it sleeps in that read.
+        for _ in range(400):
+            stat = Path(f"/proc/{proc.pid}/stat").read_text()
+            if Path(f"/proc/{proc.pid}/exe").exists() and stat.rsplit(")", 1)[1].split()[0] == "S" and "nbkey" in stat:
+                break
+            subprocess.run(["sleep", "0.05"])
+        opened = lambda pid: subprocess.run([*same, sys.executable, "-c", OPEN_MEM, str(pid)], capture_output=True)
+        assert opened(control.pid).returncode == 0, "the control must be open to the user"
+        denied = opened(proc.pid)
+        assert denied.returncode != 0 and b"PermissionError" in denied.stderr, denied
+    finally:
+        proc.kill()
+        proc.wait()
+        control.kill()
+        control.wait()
+
+
+def test_lock_failure_is_one_warning(nbkey, tmp_path):
+    """RLIMIT_MEMLOCK 0 and no CAP_IPC_LOCK: every lock fails; the command works and says so once."""
+    import resource
+
+    sk = os.urandom(32)
+    key = write_secret(tmp_path / "k.json", webapp.keyfile_json(webapp.x25519_public_key(sk), sk))
+    argv = [str(nbkey.path), "key", "show", str(key)]
+    cp = subprocess.run([*without_capability("ipc_lock"), *argv], capture_output=True, env=child_env(),
+                        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_MEMLOCK, (0, 0)))
+    assert (cp.returncode, cp.stdout) == (0, webapp.b64e(webapp.x25519_public_key(sk)).encode() + b"\n"), cp.stderr
+    assert cp.stderr == (b"warning: some secrets could not be locked in memory (RLIMIT_MEMLOCK, 'ulimit -l'); "
+                         b"they may have reached swap\n")
+    cp = subprocess.run(argv, capture_output=True, env=child_env())
+    assert cp.returncode == 0 and cp.stderr == b""

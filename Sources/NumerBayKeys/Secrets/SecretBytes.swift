@@ -1,18 +1,30 @@
 import CSodium
 
-/// Secret key material: manually allocated, wiped with `sodium_memzero` on release, never
-/// printed. No `==`: compare with `constantTimeEquals`.
+/// Secret key material: on guarded, locked pages (`GuardedMemory`) or, past its budget, the
+/// heap; wiped on release, never printed. No `==`: compare with `constantTimeEquals`.
 public final class SecretBytes: @unchecked Sendable, CustomStringConvertible {
     private let storage: UnsafeMutableRawBufferPointer
+    private let guarded: Bool
     public let count: Int
+
+    /// True once a secret could not be locked in memory (it may reach swap): the program says
+    /// so once; it is not an error.
+    public static var memoryLockFailed: Bool { GuardedMemory.lockFailed.load(ordering: .relaxed) }
 
     /// `count` zero bytes.
     public init(count: Int) {
         precondition(count >= 0)
         Sodium.initialize()
         self.count = count
-        // Allocate at least one byte so the base address is never nil, even for empty secrets.
-        storage = .allocate(byteCount: max(count, 1), alignment: 16)
+        // At least one byte so the base address is never nil, even for empty secrets.
+        let size = max(count, 1)
+        if let pointer = GuardedMemory.allocate(size) {
+            storage = UnsafeMutableRawBufferPointer(start: pointer, count: size)
+            guarded = true
+        } else {
+            storage = .allocate(byteCount: size, alignment: 16)
+            guarded = false
+        }
         storage.initializeMemory(as: UInt8.self, repeating: 0)
     }
 
@@ -29,8 +41,12 @@ public final class SecretBytes: @unchecked Sendable, CustomStringConvertible {
     }
 
     deinit {
-        sodium_memzero(storage.baseAddress, storage.count)
-        storage.deallocate()
+        if guarded {
+            GuardedMemory.free(storage.baseAddress!)
+        } else {
+            sodium_memzero(storage.baseAddress, storage.count)
+            storage.deallocate()
+        }
     }
 
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
