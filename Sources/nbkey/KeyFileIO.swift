@@ -7,7 +7,7 @@ import Glibc
 enum KeyFileIO {
     /// A plain or protected key file; the passphrase is asked for only when it is protected.
     static func read(_ path: String, passphrase: PassphraseOptions) throws -> KeyPair {
-        let file = try readSecretFile(path)
+        let file = try readSecretFile(path, what: "key file")
         guard ProtectedKeyFile.isProtected(file) else { return try KeyFile.parse(file) }
         let entered = try passphrase.passphrase()
         do {
@@ -25,8 +25,15 @@ enum KeyFileIO {
         }
     }
 
-    /// A file holding secrets, read into wiped memory; warns when others may read it.
-    static func readSecretFile(_ path: String) throws -> SecretBytes {
+    /// A file holding secrets, read into wiped memory; warns when others may read it. Standard
+    /// input (`-`) only through a pipe or a file: at a terminal the secret would be echoed as it
+    /// is typed, and nbkey would wait without saying for what.
+    static func readSecretFile(_ path: String, what: String, canPrompt: Bool = false) throws -> SecretBytes {
+        if path == "-" && isatty(0) == 1 {
+            throw CLIError(message: "standard input is a terminal: not reading the \(what) from it",
+                           hint: canPrompt ? "leave out the file option and nbkey asks for the \(what) without echo"
+                                           : "name a file, or pipe the \(what) in")
+        }
         let input = try InputFile(path: path)
         if input.isGroupOrWorldReadable {
             Terminal.warn("warning: \(path) is readable by other users; run 'chmod 600 \(path)'")

@@ -19,7 +19,7 @@ extension NBKey.Key {
         @OptionGroup var passphrase: PassphraseOptions
 
         func run() throws {
-            let source = try KeyFileIO.readSecretFile(input)
+            let source = try KeyFileIO.readSecretFile(input, what: "key file")
             if ProtectedKeyFile.isProtected(source) { throw CLIError(message: "\(input) is already protected") }
             let pair = try KeyFile.parse(source)
             try KeyFileIO.write(pair, to: output, force: force, protect: true, passphrase: passphrase)

@@ -42,7 +42,7 @@ struct EnteredSecret {
 enum SecretPrompt {
     static func read(_ what: String, file: String?, environment: String?, confirm: Bool = false) throws -> EnteredSecret {
         if let file {
-            let raw = try KeyFileIO.readSecretFile(file)
+            let raw = try KeyFileIO.readSecretFile(file, what: what, canPrompt: true)
             return try EnteredSecret(raw.removingFinalLineBreak(), what: what, source: "from \(file)",
                                      formerReading: raw.trimmingTrailingWhitespace())
         }
@@ -50,19 +50,26 @@ enum SecretPrompt {
             return try EnteredSecret(SecretBytes(copying: UnsafeRawBufferPointer(start: value, count: strlen(value))),
                                      what: what, source: "from \(environment)")
         }
-        let first = try ask(what, environment: environment)
-        if confirm {
-            let second = try ask("again: " + what, environment: environment)
-            guard first.constantTimeEquals(second) else { throw CLIError(message: "the two passphrases differ") }
-        }
-        return try EnteredSecret(first, what: what, source: "typed at the prompt", formerReading: first.trimmingTrailingWhitespace())
+        let typed = try confirm ? askConfirmed(what, environment: environment) : ask("enter " + what, what, environment: environment)
+        return try EnteredSecret(typed, what: what, source: "typed at the prompt", formerReading: typed.trimmingTrailingWhitespace())
     }
 
-    /// Reads one line from /dev/tty with echo off.
-    private static func ask(_ prompt: String, environment: String?) throws -> SecretBytes {
+    /// A new secret, typed twice: a mistyped confirmation asks again, three times in all.
+    private static func askConfirmed(_ what: String, environment: String?) throws -> SecretBytes {
+        var note: String? = nil
+        for _ in 1...3 {
+            let first = try ask("enter " + what, what, environment: environment, note: note)
+            if try first.constantTimeEquals(ask("confirm " + what, what, environment: environment)) { return first }
+            note = "the two differ; once more"
+        }
+        throw CLIError(message: "the \(what) and its confirmation differed three times")
+    }
+
+    /// Reads one line from /dev/tty with echo off, after `label: ` (and a `note` line first).
+    private static func ask(_ label: String, _ what: String, environment: String?, note: String? = nil) throws -> SecretBytes {
         let tty = open("/dev/tty", O_RDWR | O_CLOEXEC)
         guard tty >= 0 else {
-            throw CLIError(message: "no terminal to ask for the \(prompt)",
+            throw CLIError(message: "no terminal to ask for the \(what)",
                            hint: "use the file option" + (environment.map { " or set \($0)" } ?? ""))
         }
         defer { close(tty) }
@@ -70,8 +77,8 @@ enum SecretPrompt {
         let isTerminal = tcgetattr(tty, &saved) == 0
         if isTerminal { QuietTerminal.enter(tty, saved: saved) }
         defer { if isTerminal { QuietTerminal.leave() } }
-        let label = "enter " + prompt + ": "
-        _ = Glibc.write(tty, label, label.utf8.count)
+        let text = (note.map { $0 + "\n" } ?? "") + label + ": "
+        _ = Glibc.write(tty, text, text.utf8.count)
         let line = SecretBytes(count: 4096)
         var length = 0
         try line.withUnsafeMutableBytes { buf in
@@ -84,14 +91,14 @@ enum SecretPrompt {
                 length += 1
                 c = 0
             }
-            throw CLIError(message: "\(prompt) is too long")
+            throw CLIError(message: "the \(what) is too long")
         }
         return line.slice(0..<length)
     }
 }
 
 /// The terminal a prompt has switched to no echo. Every way out puts it back: `leave` after the
-/// line (or an error), and a handler for the signals that end the process (Ctrl-C, Ctrl-\\, a
+/// line (or an error), and a handler for the signals that end the process (Ctrl-C, Ctrl-\, a
 /// hang-up, kill), which restores the terminal, reinstalls what was there before and re-raises,
 /// so the exit status still names the signal. The handler makes only async-signal-safe calls.
 private enum QuietTerminal {

@@ -23,10 +23,10 @@ struct WalletSource: ParsableArguments {
     @Option(help: ArgumentHelp("Require this account (0x…): any other connected or signing account is an error.", valueName: "address"))
     var address: String?
 
-    @Option(help: ArgumentHelp("File holding the account's private key (64 hex digits, 0x optional).", valueName: "file"))
+    @Option(help: ArgumentHelp("File holding the account's private key (64 hex digits, 0x optional, white space around them ignored).", valueName: "file"))
     var privateKeyFile: String?
 
-    @Option(help: ArgumentHelp("File holding the Secret Recovery Phrase (BIP-39, English).", valueName: "file"))
+    @Option(help: ArgumentHelp("File holding the Secret Recovery Phrase (BIP-39, English; as MetaMask reads it: any case, words separated by white space or punctuation).", valueName: "file"))
     var mnemonicFile: String?
 
     @Option(help: ArgumentHelp("Account index on MetaMask's path m/44'/60'/0'/0/N (default 0).", valueName: "n"))
@@ -93,11 +93,11 @@ struct WalletSource: ParsableArguments {
 
     private func account() throws -> EthAccount {
         if let privateKeyFile {
-            return try EthAccount(privateKeyFile: KeyFileIO.readSecretFile(privateKeyFile))
+            return try EthAccount(privateKeyFile: KeyFileIO.readSecretFile(privateKeyFile, what: "private key"))
         }
         if let mnemonicFile {
             let path = try derivationPath.map(BIP32.parsePath) ?? BIP32.metaMaskPath(account: accountIndex ?? 0)
-            let mnemonic = try KeyFileIO.readSecretFile(mnemonicFile)
+            let mnemonic = try KeyFileIO.readSecretFile(mnemonicFile, what: "mnemonic")
             guard mnemonic.isValidUTF8 else { throw CLIError(message: "the mnemonic from \(mnemonicFile) is not valid UTF-8 text") }
             // MetaMask uses no BIP-39 passphrase: none unless one is given.
             var passphrase = SecretBytes(count: 0)

@@ -47,10 +47,10 @@ def protected_keyfile(d: Path, passphrase: str = PASSPHRASE) -> tuple[bytes, Pat
 
 
 class PtyRun:
-    """nbkey with a fresh pty as its controlling terminal (its /dev/tty); stdin, stdout and
-    stderr are files, so only the prompt goes through the pty."""
+    """nbkey with a fresh pty as its controlling terminal (its /dev/tty); stdout and stderr are
+    files, stdin /dev/null unless `stdin_is_terminal`, so only the prompt goes through the pty."""
 
-    def __init__(self, nbkey, args, cwd: Path, env=None):
+    def __init__(self, nbkey, args, cwd: Path, env=None, stdin_is_terminal=False):
         self.master, self.slave = os.openpty()
         self.out = open(cwd / ".stdout", "w+b")
         self.err = open(cwd / ".stderr", "w+b")
@@ -59,7 +59,7 @@ class PtyRun:
         def become_session_leader_of_the_pty():
             fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
 
-        self.proc = subprocess.Popen([str(nbkey.path), *map(str, args)], stdin=subprocess.DEVNULL,
+        self.proc = subprocess.Popen([str(nbkey.path), *map(str, args)], stdin=slave if stdin_is_terminal else subprocess.DEVNULL,
                                      stdout=self.out, stderr=self.err, cwd=cwd, env=child_env(env),
                                      start_new_session=True, preexec_fn=become_session_leader_of_the_pty,
                                      pass_fds=(slave,))
@@ -440,3 +440,106 @@ def test_lock_failure_is_one_warning(nbkey, tmp_path):
                          b"they may have reached swap\n")
     cp = subprocess.run(argv, capture_output=True, env=child_env())
     assert cp.returncode == 0 and cp.stderr == b""
+
+
+# ------------------------------------------------------------------------------------------
+# friction: mnemonics as MetaMask reads them, confirmations, secrets from a terminal stdin
+# ------------------------------------------------------------------------------------------
+
+def wallet_address(nbkey, mnemonic: bytes, d: Path):
+    m = write_secret(d / "srp.txt", mnemonic)
+    return subprocess.run([str(nbkey.path), "wallet", "address", "--mnemonic-file", str(m)], capture_output=True,
+                          env=child_env(), stdin=subprocess.DEVNULL)
+
+
+WORDS = MNEMONIC.split()
+MNEMONIC_FORMS = {
+    "capitals": MNEMONIC.upper(),
+    "mixed case": " ".join(w.capitalize() for w in WORDS),
+    "newlines and spaces": "\n\n  " + "\n".join("   ".join(WORDS[i:i + 3]) for i in range(0, 12, 3)) + "\n\n",
+    "comma list": ", ".join(WORDS) + ".",
+    "quoted, tabs, CRLF": "\r\n".join(f'\t"{w}"' for w in WORDS),
+}
+
+
+@pytest.mark.parametrize("form", MNEMONIC_FORMS)
+def test_mnemonic_as_metamask_reads_it(nbkey, tmp_path, form):
+    cp = wallet_address(nbkey, MNEMONIC_FORMS[form].encode(), tmp_path)
+    assert (cp.returncode, cp.stderr) == (0, b"")
+    assert cp.stdout == webapp.mnemonic_account(MNEMONIC)[1].encode() + b"\n"
+    assert webapp.bip39_canonical(MNEMONIC_FORMS[form]) == MNEMONIC
+
+
+@pytest.mark.parametrize("text,position", [
+    (", ".join(WORDS[:2] + ["Abandxn"] + WORDS[3:]), 3),
+    (" ".join(f"{i}. {w}" for i, w in enumerate(WORDS, 1)), 1),
+    (" ".join(WORDS[:11] + ["\u00e9carter"]), 12),
+])
+def test_unknown_word_only_when_it_is_not_a_word(nbkey, tmp_path, text, position):
+    cp = wallet_address(nbkey, text.encode(), tmp_path)
+    assert (cp.returncode, cp.stdout) == (1, b"")
+    assert cp.stderr == f"error: mnemonic word {position} is not in the BIP-39 English word list\n".encode()
+
+
+def test_confirmation_asks_again(nbkey, tmp_path):
+    out = tmp_path / "k.json"
+    run = PtyRun(nbkey, ["keygen", "--protect", "-o", out], tmp_path)
+    for first, second in [(b"one", b"two"), (b"three", b"four")]:
+        run.expect(b"enter key file passphrase: ")
+        run.type(first + b"\n")
+        run.expect(b"confirm key file passphrase: ")
+        run.type(second + b"\n")
+        run.expect(b"the two differ; once more\r\n")
+        run.seen = run.seen.split(b"the two differ; once more\r\n", 1)[1]
+    run.expect(b"enter key file passphrase: ")
+    run.type(b"five \n")
+    run.expect(b"confirm key file passphrase: ")
+    run.type(b"five \n")
+    code, stdout, stderr = run.finish()
+    assert code == 0, stderr
+    assert stderr == b"warning: the key file passphrase typed at the prompt ends with white space\n"
+    assert stdout == webapp.b64e(webapp.x25519_public_key(webapp.keyfile_load(webapp.unprotect(out.read_text(), "five "))[1])).encode() + b"\n"
+
+
+def test_three_differing_confirmations_fail(nbkey, tmp_path):
+    out = tmp_path / "k.json"
+    run = PtyRun(nbkey, ["keygen", "--protect", "-o", out], tmp_path)
+    for i in range(3):
+        run.expect(b"enter key file passphrase: ")
+        run.type(b"a%d\n" % i)
+        run.expect(b"confirm key file passphrase: ")
+        run.type(b"b%d\n" % i)
+        run.seen = run.seen.rsplit(b"confirm key file passphrase: ", 1)[1]
+    code, stdout, stderr = run.finish()
+    assert (code, stdout) == (1, b"")
+    assert stderr == b"error: the key file passphrase and its confirmation differed three times\n"
+    assert not out.exists() and run.echo_after
+
+
+@pytest.mark.parametrize("option,hint", [
+    ("--mnemonic-file", "hint: name a file, or pipe the mnemonic in"),
+    ("--private-key-file", "hint: name a file, or pipe the private key in"),
+    ("--mnemonic-passphrase-file", "hint: leave out the file option and nbkey asks for the BIP-39 passphrase without echo"),
+])
+def test_secret_from_terminal_stdin_is_refused(nbkey, tmp_path, option, hint):
+    args = ["wallet", "address", option, "-"]
+    if option == "--mnemonic-passphrase-file":
+        args += ["--mnemonic-file", write_secret(tmp_path / "srp.txt", MNEMONIC)]
+    run = PtyRun(nbkey, args, tmp_path, stdin_is_terminal=True)
+    code, stdout, stderr = run.finish()
+    what = {"--mnemonic-file": "mnemonic", "--private-key-file": "private key"}.get(option, "BIP-39 passphrase")
+    assert (code, stdout) == (1, b"")
+    assert stderr == f"error: standard input is a terminal: not reading the {what} from it\n{hint}\n".encode()
+
+
+def test_key_file_from_terminal_stdin_is_refused(nbkey, tmp_path):
+    run = PtyRun(nbkey, ["key", "show", "-"], tmp_path, stdin_is_terminal=True)
+    code, stdout, stderr = run.finish()
+    assert (code, stdout) == (1, b"")
+    assert stderr == b"error: standard input is a terminal: not reading the key file from it\nhint: name a file, or pipe the key file in\n"
+
+
+def test_secret_through_a_pipe_still_works(nbkey):
+    cp = subprocess.run([str(nbkey.path), "wallet", "address", "--mnemonic-file", "-"], input=MNEMONIC.encode(),
+                        capture_output=True, env=child_env())
+    assert (cp.returncode, cp.stdout) == (0, webapp.mnemonic_account(MNEMONIC)[1].encode() + b"\n")

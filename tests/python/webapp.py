@@ -566,13 +566,28 @@ _BIP32_HARDENED = 0x80000000
 _BIP32_PATH_RE = re.compile(r"\Am(?:/(?:0|[1-9][0-9]*)'?)*\Z")
 
 
+# Unicode's White_Space property, and what MetaMask's `\w+` leaves between words among ASCII.
+_WHITE_SPACE = set("\t\n\x0b\x0c\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | {chr(c) for c in range(0x2000, 0x200B)}
+_ASCII_PUNCTUATION = {chr(c) for c in range(0x21, 0x7F) if not chr(c).isalnum() and chr(c) != "_"}
+
+
 def bip39_words(mnemonic: str) -> list[str]:
-    """nbkey's reading of a mnemonic: NFKD, then split on any run of white space (so leading,
-    trailing and repeated spaces, tabs, newlines and U+3000 IDEOGRAPHIC SPACE, which NFKD turns
-    into U+0020, all separate words and nothing else)."""
+    """nbkey's reading of a mnemonic, as MetaMask's import reads one (parseSecretRecoveryPhrase:
+    lower case, then the runs of `\\w`): NFKD, ASCII letters in lower case, words separated by any
+    run of white space or ASCII punctuation (leading, trailing and repeated spaces, tabs,
+    newlines, U+3000 IDEOGRAPHIC SPACE, which NFKD turns into U+0020, commas, quotes). Other
+    characters stay in their word, so a French word is one word that is not in the list."""
     import unicodedata
 
-    return unicodedata.normalize("NFKD", mnemonic).split()
+    words, word = [], ""
+    for ch in unicodedata.normalize("NFKD", mnemonic):
+        if ch in _WHITE_SPACE or ch in _ASCII_PUNCTUATION:
+            if word:
+                words.append(word)
+            word = ""
+        else:
+            word += ch.lower() if "A" <= ch <= "Z" else ch
+    return words + [word] if word else words
 
 
 def bip39_canonical(mnemonic: str) -> str:
@@ -584,7 +599,7 @@ def bip39_entropy(mnemonic: str) -> bytes:
     """Checks a mnemonic against the English list and its checksum; returns the entropy.
 
     FormatError for: a word count other than 12/15/18/21/24 (incl. empty), a word not in the
-    list (the error's `bad_word` names the first one; words must be whole, lowercase list
+    list (the error's `bad_word` names the first one, in lower case; words must be whole list
     entries, prefixes are not expanded), or a checksum that does not match."""
     from mnemonic import Mnemonic
 

@@ -1,6 +1,10 @@
 import CSodium
 import Foundation
 
+extension UInt8 {
+    var lowercasedASCII: UInt8 { (0x41...0x5A).contains(self) ? self | 0x20 : self }
+}
+
 /// BIP-39 mnemonics (English list): words → checked entropy → seed, as MetaMask derives it.
 public enum BIP39 {
     static let words: [String] = englishWords.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -22,12 +26,13 @@ public enum BIP39 {
         return Libcrypto.pbkdf2(password: sentence, salt: salt, iterations: 2048, sha512: true, length: 64)
     }
 
-    /// NFKD, then the words joined by single spaces, after checking words and checksum.
+    /// NFKD, then the words in lower case joined by single spaces, after checking words and
+    /// checksum. Words are read as MetaMask's import reads them: any letter case, separated by
+    /// any run of white space or ASCII punctuation (newlines, commas, quotes: a pasted list).
     static func normalizedSentence(_ mnemonic: SecretBytes) throws -> SecretBytes {
         let text = try nfkd(mnemonic, .mnemonic)
-        let wordList: [[UInt8]] = text.withUnsafeBytes { raw in
-            raw.split(whereSeparator: { [0x20, 0x09, 0x0A, 0x0D].contains($0) }).map(Array.init)
-        }
+        var wordList = text.withUnsafeBytes(words)
+        defer { for i in wordList.indices { sodium_memzero(&wordList[i], wordList[i].count) } }
         guard allowedWordCounts.contains(wordList.count) else {
             throw MnemonicError.wordCount(wordList.count)
         }
@@ -55,6 +60,28 @@ public enum BIP39 {
             joined.append(contentsOf: w)
         }
         return SecretBytes(copying: joined)
+    }
+
+    /// What MetaMask's `\w+` leaves between words, among ASCII characters: all but letters,
+    /// digits and `_`.
+    private static let asciiPunctuation = Set<UInt32>(Array(0x21...0x2F) + Array(0x3A...0x40) + Array(0x5B...0x5E) + [0x60] + Array(0x7B...0x7E))
+
+    /// The words of UTF-8 `text`, ASCII letters in lower case. Scalars are decoded in place.
+    static func words(_ text: UnsafeRawBufferPointer) -> [[UInt8]] {
+        var result: [[UInt8]] = [], word: [UInt8] = []
+        var bytes = text.makeIterator(), parser = UTF8.ForwardParser()
+        while case .valid(let encoded) = parser.parseScalar(from: &bytes) {
+            let scalar = UTF8.decode(encoded)
+            let isSeparator = scalar.properties.isWhitespace || asciiPunctuation.contains(scalar.value)
+            if !isSeparator {
+                word += scalar.isASCII ? [UInt8(ascii: scalar).lowercasedASCII] : Array(encoded)
+            } else if !word.isEmpty {
+                result.append(word)
+                word = []
+            }
+        }
+        if !word.isEmpty { result.append(word) }
+        return result
     }
 
     /// Unicode NFKD. ASCII is its own NFKD, so only non-ASCII text passes through a String
