@@ -21,6 +21,8 @@ let package = Package(
         .systemLibrary(name: "CLibcrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
         .target(name: "CFileIO"),
+        // The executable's one C call (prctl is variadic); the library never imports it.
+        .target(name: "CProcess"),
         .target(
             name: "NumerBayKeys",
             dependencies: ["CSodium", "CSecp256k1", "CLibcrypto", "CFileIO"]
@@ -41,6 +43,7 @@ let package = Package(
             dependencies: [
                 "NumerBayKeys",
                 "NumerBayBridge",
+                "CProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -7,15 +7,33 @@ import Glibc
 enum KeyFileIO {
     /// A plain or protected key file; the passphrase is asked for only when it is protected.
     static func read(_ path: String, passphrase: PassphraseOptions) throws -> KeyPair {
-        let file = try readSecretFile(path)
-        if ProtectedKeyFile.isProtected(file) {
-            return try ProtectedKeyFile.unprotect(file, passphrase: passphrase.passphrase())
+        let file = try readSecretFile(path, what: "key file")
+        guard ProtectedKeyFile.isProtected(file) else { return try KeyFile.parse(file) }
+        let entered = try passphrase.passphrase()
+        do {
+            return try ProtectedKeyFile.unprotect(file, passphrase: entered.secret)
+        } catch ProtectedKeyError.wrongPassphrase {
+            // nbkey 0.1 dropped all trailing white space from a passphrase file or the prompt;
+            // a file it protected opens with that reading (never a shorter one).
+            guard let former = entered.formerReading,
+                  let pair = try? ProtectedKeyFile.unprotect(file, passphrase: former) else {
+                throw entered.explaining(ProtectedKeyError.wrongPassphrase)
+            }
+            Terminal.warn("warning: \(path) opened only without the passphrase's trailing white space, as nbkey 0.1 read "
+                          + "passphrases; protect it again to use the passphrase exactly as given")
+            return pair
         }
-        return try KeyFile.parse(file)
     }
 
-    /// A file holding secrets, read into wiped memory; warns when others may read it.
-    static func readSecretFile(_ path: String) throws -> SecretBytes {
+    /// A file holding secrets, read into wiped memory; warns when others may read it. Standard
+    /// input (`-`) only through a pipe or a file: at a terminal the secret would be echoed as it
+    /// is typed, and nbkey would wait without saying for what.
+    static func readSecretFile(_ path: String, what: String, canPrompt: Bool = false) throws -> SecretBytes {
+        if path == "-" && isatty(0) == 1 {
+            throw CLIError(message: "standard input is a terminal: not reading the \(what) from it",
+                           hint: canPrompt ? "leave out the file option and nbkey asks for the \(what) without echo"
+                                           : "name a file, or pipe the \(what) in")
+        }
         let input = try InputFile(path: path)
         if input.isGroupOrWorldReadable {
             Terminal.warn("warning: \(path) is readable by other users; run 'chmod 600 \(path)'")
@@ -30,7 +48,7 @@ enum KeyFileIO {
                       passphrase: PassphraseOptions? = nil, beforePublishing: () throws -> Void = {}) throws {
         let contents: SecretBytes
         if protect {
-            let secret = try (passphrase ?? PassphraseOptions()).passphrase(confirm: true)
+            let secret = try (passphrase ?? PassphraseOptions()).passphrase(confirm: true).secret
             guard secret.count > 0 else { throw CLIError(message: "the passphrase is empty") }
             contents = SecretBytes(copying: try ProtectedKeyFile.protect(pair, passphrase: secret))
         } else {

@@ -21,7 +21,7 @@ extension NBKey.Key {
         func validate() throws { try StandardInput.useOnce([input] + passphrase.standardInputUses) }
 
         func run() throws {
-            let source = try KeyFileIO.readSecretFile(input)
+            let source = try KeyFileIO.readSecretFile(input, what: "key file")
             if ProtectedKeyFile.isProtected(source) { throw CLIError(message: "\(input) is already protected") }
             let pair = try KeyFile.parse(source)
             try KeyFileIO.write(pair, to: output, force: force, protect: true, passphrase: passphrase)

@@ -23,10 +23,10 @@ struct WalletSource: ParsableArguments {
     @Option(help: ArgumentHelp("Require this account (0x…): any other connected or signing account is an error.", valueName: "address"))
     var address: String?
 
-    @Option(help: ArgumentHelp("File holding the account's private key (64 hex digits, 0x optional, surrounding white space ignored).", valueName: "file"))
+    @Option(help: ArgumentHelp("File holding the account's private key (64 hex digits, 0x optional, white space around them ignored).", valueName: "file"))
     var privateKeyFile: String?
 
-    @Option(help: ArgumentHelp("File holding the Secret Recovery Phrase (BIP-39, English).", valueName: "file"))
+    @Option(help: ArgumentHelp("File holding the Secret Recovery Phrase (BIP-39, English; as MetaMask reads it: any case, words separated by white space or punctuation).", valueName: "file"))
     var mnemonicFile: String?
 
     @Option(help: ArgumentHelp("Account index on MetaMask's path m/44'/60'/0'/0/N (default 0).", valueName: "n"))
@@ -35,9 +35,12 @@ struct WalletSource: ParsableArguments {
     @Option(help: ArgumentHelp("BIP-32 derivation path, e.g. \"m/44'/60'/0'/0/0\".", valueName: "path"))
     var derivationPath: String?
 
-    @Option(help: ArgumentHelp("File holding the BIP-39 passphrase (else NBKEY_MNEMONIC_PASSPHRASE, else none, as MetaMask).",
+    @Option(help: ArgumentHelp("File holding the BIP-39 passphrase (else --mnemonic-passphrase-prompt, else NBKEY_MNEMONIC_PASSPHRASE, else none, as MetaMask).",
                                valueName: "file"))
     var mnemonicPassphraseFile: String?
+
+    @Flag(help: "Ask for the BIP-39 passphrase on the terminal (no echo).")
+    var mnemonicPassphrasePrompt = false
 
     @Option(help: ArgumentHelp("Keystore V3 JSON file (geth, MyEtherWallet, eth-account, Foundry).", valueName: "file"))
     var keystore: String?
@@ -61,8 +64,11 @@ struct WalletSource: ParsableArguments {
         if let address {
             do { _ = try EthAddress(hex: address) } catch let error as NBKeyError { throw ValidationError(error.message) }
         }
-        if mnemonicFile == nil && (accountIndex != nil || derivationPath != nil || mnemonicPassphraseFile != nil) {
-            throw ValidationError("--account-index, --derivation-path and --mnemonic-passphrase-file go with --mnemonic-file")
+        if mnemonicFile == nil && (accountIndex != nil || derivationPath != nil || mnemonicPassphraseFile != nil || mnemonicPassphrasePrompt) {
+            throw ValidationError("--account-index, --derivation-path and --mnemonic-passphrase-file/-prompt go with --mnemonic-file")
+        }
+        if mnemonicPassphraseFile != nil && mnemonicPassphrasePrompt {
+            throw ValidationError("give --mnemonic-passphrase-file or --mnemonic-passphrase-prompt, not both")
         }
         if accountIndex != nil && derivationPath != nil {
             throw ValidationError("give --account-index or --derivation-path, not both")
@@ -87,23 +93,29 @@ struct WalletSource: ParsableArguments {
 
     private func account() throws -> EthAccount {
         if let privateKeyFile {
-            return try EthAccount(privateKeyFile: KeyFileIO.readSecretFile(privateKeyFile))
+            return try EthAccount(privateKeyFile: KeyFileIO.readSecretFile(privateKeyFile, what: "private key"))
         }
         if let mnemonicFile {
             let path = try derivationPath.map(BIP32.parsePath) ?? BIP32.metaMaskPath(account: accountIndex ?? 0)
-            let passphrase: SecretBytes
-            if mnemonicPassphraseFile != nil || getenv("NBKEY_MNEMONIC_PASSPHRASE") != nil {
-                passphrase = try SecretPrompt.read(file: mnemonicPassphraseFile, environment: "NBKEY_MNEMONIC_PASSPHRASE",
-                                                   prompt: "mnemonic passphrase")
-            } else {
-                passphrase = SecretBytes(count: 0)
+            let mnemonic = try KeyFileIO.readSecretFile(mnemonicFile, what: "mnemonic")
+            guard mnemonic.isValidUTF8 else { throw CLIError(message: "the mnemonic from \(mnemonicFile) is not valid UTF-8 text") }
+            // MetaMask uses no BIP-39 passphrase: none unless one is given.
+            var passphrase = SecretBytes(count: 0)
+            if mnemonicPassphraseFile != nil || getenv("NBKEY_MNEMONIC_PASSPHRASE") != nil || mnemonicPassphrasePrompt {
+                // Asked for on the command line, the prompt wins over the environment.
+                passphrase = try SecretPrompt.read("BIP-39 passphrase", file: mnemonicPassphraseFile,
+                                                   environment: mnemonicPassphrasePrompt ? nil : "NBKEY_MNEMONIC_PASSPHRASE").secret
             }
-            let seed = try BIP39.seed(mnemonic: KeyFileIO.readSecretFile(mnemonicFile), passphrase: passphrase)
+            let seed = try BIP39.seed(mnemonic: mnemonic, passphrase: passphrase)
             return try EthAccount(privateKey: BIP32.derive(seed: seed, path: path))
         }
-        let file = try InputFile(path: keystore!).readAll(limit: 1 << 20)
-        let password = try SecretPrompt.read(file: passwordFile, environment: "NBKEY_PASSWORD", prompt: "keystore password")
-        return try KeystoreV3.decrypt(file, password: password, name: keystore!)
+        let keystore = try KeystoreV3.parse(InputFile(path: keystore!).readAll(limit: 1 << 20))
+        let password = try SecretPrompt.read("keystore password", file: passwordFile, environment: "NBKEY_PASSWORD")
+        do {
+            return try KeystoreV3.decrypt(keystore, password: password.secret, name: self.keystore!)
+        } catch let error as KeystoreError where error == .wrongPassword(self.keystore!) {
+            throw password.explaining(error)
+        }
     }
 }
 

@@ -5,7 +5,10 @@ import Glibc
 #endif
 
 /// The one place the program exits: errors become `error: …` (+ `hint: …`) on stderr.
-SecretHygiene.disableCoreDumps()
+#if DEBUG
+CrashTest.runIfAsked()
+#endif
+ProcessHygiene.apply()
 DashedNames.check(Array(CommandLine.arguments.dropFirst()))
 // Tests take the path of file systems that refuse O_TMPFILE: named temporary files.
 if let value = getenv("NBKEY_TMPFILE"), String(cString: value) == "0" { AtomicOutput.usesUnnamedFiles = false }
@@ -14,6 +17,9 @@ do {
     do {
         try command.run()
         BridgeSession.end(error: nil)
+        if SecretBytes.memoryLockFailed {
+            Terminal.warn("warning: some secrets could not be locked in memory (RLIMIT_MEMLOCK, 'ulimit -l'); they may have reached swap")
+        }
         Terminal.flushWarnings()
     } catch let error as NBKeyError {
         BridgeSession.end(error: error)

@@ -373,8 +373,14 @@ BIP39 = Mnemonic("english")
 HEX128_RE = re.compile(r"\A[0-9a-f]{128}\Z")
 
 
+# White space or ASCII punctuation (all but letters, digits and _) separates words.
+_WORD_SEPARATORS = re.compile(r"[\s!-/:-@\[-^`{-~]+")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def _nfkd_words(text):
-    return unicodedata.normalize("NFKD", text).split()
+    """MetaMask's import: lower case, then the runs of \\w (non-ASCII characters stay in their word)."""
+    return [w.translate(_ASCII_LOWER) for w in _WORD_SEPARATORS.split(unicodedata.normalize("NFKD", text)) if w]
 
 
 def check_bip39(c):

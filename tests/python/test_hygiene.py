@@ -786,7 +786,8 @@ def failing_cases(m: Material, t: Path) -> dict:
             W("typo.txt", " ".join(words[:4] + [m.typo] + words[5:]))])
     add("mnemonic 11 words", ["wallet", "address", "--mnemonic-file", W("w11.txt", " ".join(words[:11]))])
     add("mnemonic 13 words", ["wallet", "address", "--mnemonic-file", W("w13.txt", m.words + " " + words[0])])
-    add("mnemonic with a comma", ["wallet", "address", "--mnemonic-file", W("comma.txt", ",".join(words))])
+    # A comma separates words, as in MetaMask's import; an underscore joins them.
+    add("mnemonic joined by underscores", ["wallet", "address", "--mnemonic-file", W("underscore.txt", "_".join(words))])
     add("mnemonic file holds a hex key", ["wallet", "address", "--mnemonic-file", W("hexm.txt", m.eth.hex())])
     add("mnemonic bad derivation path", ["wallet", "address", "--mnemonic-file", m.phrase, "--derivation-path", "m/44'/60'/x"])
     # keystores
@@ -842,7 +843,7 @@ FAILING_NAMES = [
     "unwrap the key file as input", "unwrap stdin garbage with the key",
     "unwrap wrong mnemonic", "unwrap wrong mnemonic passphrase", "unwrap wrong mnemonic account index",
     "mnemonic bad checksum", "mnemonic swapped words", "mnemonic mistyped word", "mnemonic 11 words", "mnemonic 13 words",
-    "mnemonic with a comma", "mnemonic file holds a hex key", "mnemonic bad derivation path",
+    "mnemonic joined by underscores", "mnemonic file holds a hex key", "mnemonic bad derivation path",
     "keystore wrong password (file)", "keystore wrong password (env)", "keystore empty password",
     "keystore no password, no terminal", "keystore tampered ciphertext", "keystore short ciphertext",
     "unwrap keystore wrong password", "keystore is the wallet key file",

@@ -566,13 +566,28 @@ _BIP32_HARDENED = 0x80000000
 _BIP32_PATH_RE = re.compile(r"\Am(?:/(?:0|[1-9][0-9]*)'?)*\Z")
 
 
+# Unicode's White_Space property, and what MetaMask's `\w+` leaves between words among ASCII.
+_WHITE_SPACE = set("\t\n\x0b\x0c\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | {chr(c) for c in range(0x2000, 0x200B)}
+_ASCII_PUNCTUATION = {chr(c) for c in range(0x21, 0x7F) if not chr(c).isalnum() and chr(c) != "_"}
+
+
 def bip39_words(mnemonic: str) -> list[str]:
-    """nbkey's reading of a mnemonic: NFKD, then split on any run of white space (so leading,
-    trailing and repeated spaces, tabs, newlines and U+3000 IDEOGRAPHIC SPACE, which NFKD turns
-    into U+0020, all separate words and nothing else)."""
+    """nbkey's reading of a mnemonic, as MetaMask's import reads one (parseSecretRecoveryPhrase:
+    lower case, then the runs of `\\w`): NFKD, ASCII letters in lower case, words separated by any
+    run of white space or ASCII punctuation (leading, trailing and repeated spaces, tabs,
+    newlines, U+3000 IDEOGRAPHIC SPACE, which NFKD turns into U+0020, commas, quotes). Other
+    characters stay in their word, so a French word is one word that is not in the list."""
     import unicodedata
 
-    return unicodedata.normalize("NFKD", mnemonic).split()
+    words, word = [], ""
+    for ch in unicodedata.normalize("NFKD", mnemonic):
+        if ch in _WHITE_SPACE or ch in _ASCII_PUNCTUATION:
+            if word:
+                words.append(word)
+            word = ""
+        else:
+            word += ch.lower() if "A" <= ch <= "Z" else ch
+    return words + [word] if word else words
 
 
 def bip39_canonical(mnemonic: str) -> str:
@@ -584,7 +599,7 @@ def bip39_entropy(mnemonic: str) -> bytes:
     """Checks a mnemonic against the English list and its checksum; returns the entropy.
 
     FormatError for: a word count other than 12/15/18/21/24 (incl. empty), a word not in the
-    list (the error's `bad_word` names the first one; words must be whole, lowercase list
+    list (the error's `bad_word` names the first one, in lower case; words must be whole list
     entries, prefixes are not expanded), or a checksum that does not match."""
     from mnemonic import Mnemonic
 
@@ -674,6 +689,7 @@ def mnemonic_account(mnemonic: str, passphrase: str = "", path: str = METAMASK_P
 # ---------------------------------------------------------------- keystore V3 (FORMATS.md 8)
 
 KEYSTORE_MAX_MEMORY = 2 ** 31  # bytes: scrypt needs 128·r·(n + p)
+KEYSTORE_MAX_WORK = 2 ** 24  # scrypt n·r·p and pbkdf2 c: 8 and 64 times geth's/eth-account's defaults
 
 
 def _hex_field(obj: dict, name: str, what: str, length: int | None = None) -> bytes:
@@ -722,7 +738,7 @@ def keystore_params(text) -> tuple[dict, dict]:
     a missing or mistyped field, bad hex, iv not 16 bytes, mac not 32 bytes); unsupported
     (cipher other than aes-128-ctr, kdf other than scrypt/pbkdf2, pbkdf2 prf other than
     hmac-sha256, dklen other than 32); kdf_limits (scrypt n not a power of two >= 2, r or p < 1,
-    128·r·(n + p) > 2 GiB, r·p >= 2^30; pbkdf2 c < 1)."""
+    128·r·(n + p) > 2 GiB, r·p >= 2^30, n·r·p > 2^24; pbkdf2 c < 1 or c > 2^24)."""
     what = "keystore"
     obj = _parse_json_object(text, what)
     if "version" not in obj or type(obj["version"]) is not int or obj["version"] != 3:
@@ -754,11 +770,13 @@ def keystore_params(text) -> tuple[dict, dict]:
             raise KdfLimits(f"{what}: scrypt r = {r}, p = {p} out of range")
         if 128 * r * (n + p) > KEYSTORE_MAX_MEMORY:
             raise KdfLimits(f"{what}: scrypt would need {128 * r * (n + p)} bytes of memory (limit 2 GiB)")
+        if n * r * p > KEYSTORE_MAX_WORK:
+            raise KdfLimits(f"{what}: scrypt work n·r·p = {n * r * p} is above 2^24")
     else:
         if _str_field(params, "prf", what) != "hmac-sha256":
             raise Unsupported(f"{what}: pbkdf2 prf {params['prf']!r} is not supported")
-        if _int_field(params, "c", what) < 1:
-            raise KdfLimits(f"{what}: pbkdf2 c = {params['c']} < 1")
+        if not 1 <= _int_field(params, "c", what) <= KEYSTORE_MAX_WORK:
+            raise KdfLimits(f"{what}: pbkdf2 c = {params['c']} is outside 1 to 2^24")
     return crypto, params
 
 

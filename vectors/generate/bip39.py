@@ -146,7 +146,7 @@ s4 = ok("passphrase-ascii-letters-composed", "passphrase 'nbkey ☕ pass é' wit
         "but composed é: same NFKD, same seed", W, "nbkey \u2615 pass \u00e9", ent)
 assert s4 == s1
 s5 = ok("passphrase-ascii-space", "passphrase with a leading and a trailing space: kept as they are "
-        "(only the CLI's passphrase file is trimmed)", W, " pass ", ent)
+        "(the CLI's passphrase file only loses one final line break)", W, " pass ", ent)
 assert s5 != ok("passphrase-ascii-nospace", "passphrase 'pass': differs from ' pass '", W, "pass", ent)
 ok("passphrase-long-unicode", "passphrase of 200 characters mixing Cyrillic, CJK and emoji",
    W, ("ключ 鍵 🔑 " * 25)[:200], ent)
@@ -168,6 +168,16 @@ variants = [
     ("whitespace-fullwidth-letters", "words typed in full-width letters (U+FF41..) separated by U+3000: NFKD "
      "gives the ASCII words, same seed",
      "\u3000".join("".join(chr(ord(ch) - 0x61 + 0xFF41) for ch in w) for w in ws)),
+]
+# Issue 12: what MetaMask's import accepts (lower case, then the runs of \\w): any letter case,
+# ASCII punctuation between words.
+variants += [
+    ("case-upper", "all 24 words in capitals: same seed (MetaMask lowers the case)", W24.upper()),
+    ("case-mixed", "words capitalised and in mixed case: same seed",
+     " ".join(w.capitalize() if i % 2 else w[:2].upper() + w[2:] for i, w in enumerate(ws))),
+    ("punctuation-comma-list", "words separated by ', ' and ending with '.': same seed", ", ".join(ws) + "."),
+    ("punctuation-json-array", "the words as a JSON array of strings on several lines: same seed",
+     "[\n" + ",\n".join(f'  "{w}"' for w in ws) + "\n]\n"),
 ]
 for id_, comment, text in variants:
     assert ok(id_, comment, text, "", ent) == base_seed, id_
@@ -199,6 +209,8 @@ bad("unknown-word-last", "the last word is 'zoos'", " ".join(["zoo"] * 11 + ["zo
 bad("unknown-word-french", "a French-list word ('écarter', é composed) among English words; bad_word is "
     "the word after NFKD (e + U+0301)", " ".join(w12[:3] + ["\u00e9carter"] + w12[4:]),
     bad_word="e\u0301carter")
+bad("unknown-word-underscore", "'aban_don': an underscore joins, as MetaMask's \\w does",
+    " ".join(["aban_don"] + zero12[1:11] + ["about"]), bad_word="aban_don")
 bad("11-words", "11 words (the 12-word vector 1 without its last word)", " ".join(zero12[:11]))
 bad("13-words", "13 words (vector 1 followed by 'abandon')", " ".join(zero12[:11] + ["about", "abandon"]))
 bad("23-words", "23 words", " ".join(M.to_mnemonic(r.randbytes(32)).split()[:23]))

@@ -251,6 +251,17 @@ bad("scrypt-p-huge", "scrypt n = 16, r = 1, p = 2^30: r·p >= 2^30 (RFC 7914) an
 bad("scrypt-r-0", "scrypt r = 0", "kdf_limits", limits(1024, 0, 1), PW)
 bad("scrypt-p-0", "scrypt p = 0", "kdf_limits", limits(1024, 8, 0), PW)
 bad("pbkdf2-c-0", "pbkdf2 c = 0", "kdf_limits", limits(c=0), PW)
+# Issue 12: bounds computed without overflow, and the CPU cost bounded too (2^24, 8 times geth's
+# n·r·p and 64 times eth-account's pbkdf2 c).
+bad("scrypt-n-2-36-r-2-20", "scrypt n = 2^36, r = 2^20: 128·r·(n + p) overflows 64 bits; refused, not a trap",
+    "kdf_limits", limits(1 << 36, 1 << 20, 1), PW)
+bad("scrypt-work-2-37", "scrypt n = 16384, r = 8, p = 2^20: 1 GiB of memory but n·r·p = 2^37 (hours of work)",
+    "kdf_limits", limits(16384, 8, 1 << 20), PW)
+bad("scrypt-work-just-over-2-24", "scrypt n = 2^19, r = 8, p = 5: n·r·p just over 2^24", "kdf_limits",
+    limits(1 << 19, 8, 5), PW)
+bad("scrypt-n-2-64", "scrypt n = 2^64: does not fit in 64 bits", "kdf_limits", limits(1 << 64, 8, 1), PW)
+bad("pbkdf2-c-over-2-24", "pbkdf2 c = 2^24 + 1", "kdf_limits", limits(c=(1 << 24) + 1), PW)
+bad("pbkdf2-c-2-63", "pbkdf2 c = 2^63: does not fit in a signed 64-bit integer", "kdf_limits", limits(c=1 << 63), PW)
 
 # ---------------------------------------------------------------- verification
 for c in cases:

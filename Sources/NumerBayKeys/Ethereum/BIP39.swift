@@ -1,6 +1,10 @@
 import CSodium
 import Foundation
 
+extension UInt8 {
+    var lowercasedASCII: UInt8 { (0x41...0x5A).contains(self) ? self | 0x20 : self }
+}
+
 /// BIP-39 mnemonics (English list): words → checked entropy → seed, as MetaMask derives it.
 public enum BIP39 {
     static let words: [String] = englishWords.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -13,7 +17,7 @@ public enum BIP39 {
         let sentence = try normalizedSentence(mnemonic)
         // salt = "mnemonic" + the passphrase, which is secret: built in wiped memory.
         let label = Array("mnemonic".utf8)
-        let normalized = nfkd(passphrase)
+        let normalized = try nfkd(passphrase, .passphrase)
         let salt = SecretBytes(count: label.count + normalized.count)
         salt.withUnsafeMutableBytes { s in
             s.copyBytes(from: label)
@@ -22,12 +26,13 @@ public enum BIP39 {
         return Libcrypto.pbkdf2(password: sentence, salt: salt, iterations: 2048, sha512: true, length: 64)
     }
 
-    /// NFKD, then the words joined by single spaces, after checking words and checksum.
+    /// NFKD, then the words in lower case joined by single spaces, after checking words and
+    /// checksum. Words are read as MetaMask's import reads them: any letter case, separated by
+    /// any run of white space or ASCII punctuation (newlines, commas, quotes: a pasted list).
     static func normalizedSentence(_ mnemonic: SecretBytes) throws -> SecretBytes {
-        let text = nfkd(mnemonic)
-        let wordList: [[UInt8]] = text.withUnsafeBytes { raw in
-            raw.split(whereSeparator: { [0x20, 0x09, 0x0A, 0x0D].contains($0) }).map(Array.init)
-        }
+        let text = try nfkd(mnemonic, .mnemonic)
+        var wordList = text.withUnsafeBytes(words)
+        defer { for i in wordList.indices { sodium_memzero(&wordList[i], wordList[i].count) } }
         guard allowedWordCounts.contains(wordList.count) else {
             throw MnemonicError.wordCount(wordList.count)
         }
@@ -57,9 +62,33 @@ public enum BIP39 {
         return SecretBytes(copying: joined)
     }
 
+    /// What MetaMask's `\w+` leaves between words, among ASCII characters: all but letters,
+    /// digits and `_`.
+    private static let asciiPunctuation = Set<UInt32>(Array(0x21...0x2F) + Array(0x3A...0x40) + Array(0x5B...0x5E) + [0x60] + Array(0x7B...0x7E))
+
+    /// The words of UTF-8 `text`, ASCII letters in lower case. Scalars are decoded in place.
+    static func words(_ text: UnsafeRawBufferPointer) -> [[UInt8]] {
+        var result: [[UInt8]] = [], word: [UInt8] = []
+        var bytes = text.makeIterator(), parser = UTF8.ForwardParser()
+        while case .valid(let encoded) = parser.parseScalar(from: &bytes) {
+            let scalar = UTF8.decode(encoded)
+            let isSeparator = scalar.properties.isWhitespace || asciiPunctuation.contains(scalar.value)
+            if !isSeparator {
+                word += scalar.isASCII ? [UInt8(ascii: scalar).lowercasedASCII] : Array(encoded)
+            } else if !word.isEmpty {
+                result.append(word)
+                word = []
+            }
+        }
+        if !word.isEmpty { result.append(word) }
+        return result
+    }
+
     /// Unicode NFKD. ASCII is its own NFKD, so only non-ASCII text passes through a String
-    /// (which cannot be wiped).
-    static func nfkd(_ text: SecretBytes) -> SecretBytes {
+    /// (which cannot be wiped). Ill-formed UTF-8 is refused: decoding would replace it with
+    /// U+FFFD, and different byte strings would give the same seed.
+    static func nfkd(_ text: SecretBytes, _ what: MnemonicError.Text) throws -> SecretBytes {
+        guard text.isValidUTF8 else { throw MnemonicError.notUTF8(what) }
         let ascii = text.withUnsafeBytes { $0.allSatisfy { $0 < 0x80 } }
         if ascii { return text }
         let string = text.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
@@ -120,6 +149,9 @@ public enum BIP32 {
 }
 
 public enum MnemonicError: NBKeyError, Equatable {
+    public enum Text: String, Sendable { case mnemonic, passphrase = "BIP-39 passphrase" }
+
+    case notUTF8(Text)
     case wordCount(Int)
     case unknownWord(position: Int)
     case checksum
@@ -129,6 +161,7 @@ public enum MnemonicError: NBKeyError, Equatable {
 
     public var message: String {
         switch self {
+        case .notUTF8(let what): return "the \(what.rawValue) is not valid UTF-8 text"
         case .wordCount(let n): return "mnemonic has \(n) word\(n == 1 ? "" : "s"); a BIP-39 mnemonic has 12, 15, 18, 21 or 24"
         case .unknownWord(let p): return "mnemonic word \(p) is not in the BIP-39 English word list"
         case .checksum: return "mnemonic checksum is wrong: a word is mistyped or out of order"

@@ -22,11 +22,3 @@ public enum StandardStreams {
         bytes.withUnsafeBytes { _ = try? writeFully(2, $0, name: "standard error") }
     }
 }
-
-public enum SecretHygiene {
-    /// No core file may carry secrets out of a crashed process.
-    public static func disableCoreDumps() {
-        var limit = rlimit(rlim_cur: 0, rlim_max: 0)
-        _ = setrlimit(Int32(RLIMIT_CORE.rawValue), &limit)
-    }
-}

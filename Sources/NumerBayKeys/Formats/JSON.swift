@@ -81,6 +81,12 @@ struct JSONDocument {
         return Int(String(decoding: bytes[range], as: UTF8.self))
     }
 
+    /// A number written as an integer (no fraction, no exponent), whatever its size.
+    func isIntegerLiteral(_ value: JSONValue?) -> Bool {
+        guard case .number(let range)? = value else { return false }
+        return bytes[range].allSatisfy { $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0) }
+    }
+
     private struct Parser {
         let bytes: UnsafeRawBufferPointer
         var pos = 0

@@ -3,16 +3,22 @@ import CSodium
 /// Keystore V3 files (geth, MyEtherWallet, eth-account, Foundry): scrypt or PBKDF2-HMAC-SHA256,
 /// AES-128-CTR, and a Keccak-256 MAC checked in constant time before anything is decrypted.
 public enum KeystoreV3 {
-    /// KDF work we refuse before starting: more memory than this would swap a laptop to death.
+    /// KDF work we refuse before starting. Memory: more would swap a laptop to death. Work:
+    /// geth's and eth-account's scrypt keystores have n·r·p = 2^18·8·1 = 2^21 (about a second)
+    /// and eth-account's pbkdf2 ones c = 2^18; 2^24 leaves them a margin of 8 and 64 and stops
+    /// a file from asking for hours (n = 16384, r = 8, p = 2^20 would take about seven).
     public static let maxScryptMemory = 2 << 30
-    public static let maxPBKDF2Iterations = 50_000_000
+    public static let maxScryptWork = 1 << 24
+    public static let maxPBKDF2Iterations = 1 << 24
 
-    enum KDF {
+    enum KDF: Sendable {
         case scrypt(n: UInt64, r: UInt32, p: UInt32)
         case pbkdf2(iterations: Int)
     }
 
-    struct Parsed {
+    /// A keystore whose structure and KDF costs have been checked: parse it before asking for
+    /// the password, so that a file nbkey refuses never costs the user a prompt.
+    public struct Parsed: Sendable {
         let kdf: KDF
         let salt: [UInt8]
         let iv: [UInt8]
@@ -22,7 +28,10 @@ public enum KeystoreV3 {
 
     /// The account's private key. `name` only labels errors.
     public static func decrypt(_ file: [UInt8], password: SecretBytes, name: String) throws -> EthAccount {
-        let parsed = try parse(file)
+        try decrypt(parse(file), password: password, name: name)
+    }
+
+    public static func decrypt(_ parsed: Parsed, password: SecretBytes, name: String) throws -> EthAccount {
         let derived = try deriveKey(parsed, password: password)
         // mac = keccak256(derived key bytes 16..31 || ciphertext), built in wiped memory.
         let macInput = SecretBytes(count: 16 + parsed.ciphertext.count)
@@ -57,7 +66,7 @@ public enum KeystoreV3 {
         }
     }
 
-    static func parse(_ file: [UInt8]) throws -> Parsed {
+    public static func parse(_ file: [UInt8]) throws -> Parsed {
         try file.withUnsafeBytes { raw in
             let doc: JSONDocument
             do { doc = try JSONDocument(parsing: raw) } catch { throw KeystoreError.format("not JSON") }
@@ -85,30 +94,60 @@ public enum KeystoreV3 {
             let kdf: KDF
             switch kdfName.lowercased() {
             case "scrypt":
-                guard let n = doc.int(member(params, "n")), let r = doc.int(member(params, "r")), let p = doc.int(member(params, "p")) else {
-                    throw KeystoreError.format("scrypt needs n, r and p")
-                }
-                guard n > 1, n & (n - 1) == 0, r >= 1, p >= 1 else {
-                    throw KeystoreError.kdfLimits("scrypt n must be a power of two above 1 and r, p at least 1 (n=\(n), r=\(r), p=\(p))")
-                }
-                // Bound r and p before multiplying: a hostile file's r would overflow 128 · r.
-                guard r <= 1 << 20, p <= 1 << 20, n <= 1 << 40,
-                      128 * r * (n + p) <= maxScryptMemory else {
-                    throw KeystoreError.kdfLimits("scrypt n=\(n), r=\(r), p=\(p) needs more than \(maxScryptMemory >> 30) GiB of memory; refused")
-                }
+                let n = try integer(doc, params, "scrypt", "n"), r = try integer(doc, params, "scrypt", "r")
+                let p = try integer(doc, params, "scrypt", "p")
+                try checkScrypt(n: n, r: r, p: p)
                 kdf = .scrypt(n: UInt64(n), r: UInt32(r), p: UInt32(p))
             case "pbkdf2":
-                guard let c = doc.int(member(params, "c")) else { throw KeystoreError.format("pbkdf2 needs c") }
+                let c = try integer(doc, params, "pbkdf2", "c")
                 guard let prf = doc.string(member(params, "prf")), prf.lowercased() == "hmac-sha256" else {
                     throw KeystoreError.unsupported("pbkdf2 prf (only hmac-sha256)")
                 }
-                guard c >= 1, c <= maxPBKDF2Iterations else { throw KeystoreError.kdfLimits("pbkdf2 c=\(c) is out of range; refused") }
+                guard c >= 1, c <= maxPBKDF2Iterations else {
+                    throw KeystoreError.kdfLimits("pbkdf2 c=\(c) is outside 1 to 2^24; refused")
+                }
                 kdf = .pbkdf2(iterations: c)
             default:
                 throw KeystoreError.unsupported("kdf \(kdfName)")
             }
             return Parsed(kdf: kdf, salt: salt, iv: iv, ciphertext: ciphertext, mac: mac)
         }
+    }
+
+    /// A KDF parameter: a JSON integer. One too large for an Int is refused as a cost, not as
+    /// a malformed file.
+    private static func integer(_ doc: JSONDocument, _ params: JSONValue, _ kdf: String, _ name: String) throws -> Int {
+        let value = member(params, name)
+        if let n = doc.int(value) { return n }
+        if doc.isIntegerLiteral(value) { throw KeystoreError.kdfLimits("\(kdf) \(name) is out of range; refused") }
+        throw KeystoreError.format("\(kdf) needs an integer \(name)")
+    }
+
+    /// Every bound computed without overflow: the products are checked step by step.
+    static func checkScrypt(n: Int, r: Int, p: Int) throws {
+        guard n > 1, n & (n - 1) == 0 else { throw KeystoreError.kdfLimits("scrypt n=\(n) is not a power of two above 1") }
+        guard r >= 1 else { throw KeystoreError.kdfLimits("scrypt r=\(r) is below 1") }
+        guard p >= 1 else { throw KeystoreError.kdfLimits("scrypt p=\(p) is below 1") }
+        let parameters = "n=\(n), r=\(r), p=\(p)"
+        // libsodium's scrypt holds 128·r·n bytes for V and 128·r·p for B.
+        let memory = n.addingReportingOverflow(p).overflow ? nil : product(128, r, n + p)
+        guard let memory, memory <= maxScryptMemory else {
+            throw KeystoreError.kdfLimits("scrypt memory 128·r·(n+p) is above 2 GiB (\(parameters)); refused")
+        }
+        guard let work = product(n, r, p), work <= maxScryptWork else {
+            throw KeystoreError.kdfLimits("scrypt work n·r·p is above 2^24, 8 times a geth keystore's (\(parameters)); refused")
+        }
+    }
+
+    /// The product of positive factors, nil when it does not fit in an Int.
+    private static func product(_ factors: Int...) -> Int? {
+        var result = 1
+        for factor in factors {
+            let (next, overflow) = result.multipliedReportingOverflow(by: factor)
+            if overflow { return nil }
+            result = next
+        }
+        return result
     }
 
     /// Real files differ in case (`Crypto` in geth's, `crypto` in the spec's): match names

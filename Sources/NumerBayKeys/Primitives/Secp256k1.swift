@@ -3,10 +3,16 @@ import CSecp256k1
 /// Thin wrappers over libsecp256k1. Every argument is validated before the call: the library's
 /// illegal-argument callback aborts the process.
 enum Secp256k1 {
-    // A context is read-only after creation and safe to share between threads.
+    // A context is read-only after creation and safe to share between threads. It is
+    // randomized once, here: the seed blinds every multiplication of a secret key by the base
+    // point (signing, public keys), against timing and power side channels.
     nonisolated(unsafe) static let context: OpaquePointer = {
         guard let ctx = secp256k1_context_create(UInt32(SECP256K1_CONTEXT_SIGN | SECP256K1_CONTEXT_VERIFY)) else {
             preconditionFailure("libsecp256k1: secp256k1_context_create failed")
+        }
+        let seed = SecretBytes.random(count: 32)
+        seed.withUnsafeBytes {
+            mustSucceed(secp256k1_context_randomize(ctx, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)), "secp256k1_context_randomize")
         }
         return ctx
     }()
