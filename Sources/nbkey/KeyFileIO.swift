@@ -29,11 +29,9 @@ enum KeyFileIO {
     /// input (`-`) only through a pipe or a file: at a terminal the secret would be echoed as it
     /// is typed, and nbkey would wait without saying for what.
     static func readSecretFile(_ path: String, what: String, canPrompt: Bool = false) throws -> SecretBytes {
-        if path == "-" && isatty(0) == 1 {
-            throw CLIError(message: "standard input is a terminal: not reading the \(what) from it",
-                           hint: canPrompt ? "leave out the file option and nbkey asks for the \(what) without echo"
-                                           : "name a file, or pipe the \(what) in")
-        }
+        try StandardInput.refuseTerminal(path, message: "standard input is a terminal: not reading the \(what) from it",
+                                         hint: canPrompt ? "leave out the file option and nbkey asks for the \(what) without echo"
+                                                         : "name a file, or pipe the \(what) in")
         let input = try InputFile(path: path)
         if input.isGroupOrWorldReadable {
             Terminal.warn("warning: \(path) is readable by other users; run 'chmod 600 \(path)'")

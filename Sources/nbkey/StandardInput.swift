@@ -16,10 +16,11 @@ enum StandardInput {
     /// What would be typed data from a terminal (a wrapped key, a sealed file, a message to
     /// sign) is refused rather than waited for.
     static func refuseTerminal(_ path: String, what: String) throws {
-        if path == "-" && isatty(0) == 1 {
-            throw CLIError(message: "standard input is a terminal, not \(what)",
-                           hint: "give a file, or pipe it in: … < FILE")
-        }
+        try refuseTerminal(path, message: "standard input is a terminal, not \(what)", hint: "give a file, or pipe it in: … < FILE")
+    }
+
+    static func refuseTerminal(_ path: String, message: String, hint: String) throws {
+        if path == "-" && isatty(0) == 1 { throw CLIError(message: message, hint: hint) }
     }
 }
 
