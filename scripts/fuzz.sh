@@ -67,7 +67,8 @@ if [ $build = 1 ]; then
   mkdir -p "$scratch"
   printf '{"schemaVersion": "1.0", "linker": {"path": "%s"}}\n' "$lld" > "$scratch/toolset.json"
   echo "== building nbkey-fuzz (release, -sanitize=fuzzer,address) in $scratch"
-  if ! swift build --package-path fuzz --scratch-path "$scratch" -c release --toolset "$scratch/toolset.json" \
+  # NBKEY_FUZZ=1 adds the nbkey-fuzz target to Package.swift; only it and what it needs are built.
+  if ! NBKEY_FUZZ=1 swift build --scratch-path "$scratch" -c release --product nbkey-fuzz --toolset "$scratch/toolset.json" \
       -Xswiftc -sanitize=fuzzer,address >"$scratch/build.log" 2>&1; then
     tail -40 "$scratch/build.log"
     echo "fuzz.sh: build failed (full log: $scratch/build.log)"

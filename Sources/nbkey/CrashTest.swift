@@ -1,5 +1,6 @@
 #if DEBUG
 import NumerBayKeys
+import NumerBayKeysFiles
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import ArgumentParser
 import NumerBayKeys
+import NumerBayKeysFiles
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -78,7 +79,8 @@ extension NBKey {
             guard FileSystem.isDirectory(output) else {
                 throw CLIError(message: "output directory \(output) does not exist", hint: "with several recipients -o names a directory")
             }
-            let names = list.map { $0.outputName(for: input) }
+            let base = input == "-" ? "stdin" : AtomicOutput.baseName(of: input)
+            let names = list.map { $0.outputName(forBaseName: base) }
             if let duplicate = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
                 throw CLIError(message: "two recipients would both be written to \(duplicate)")
             }

@@ -1,4 +1,5 @@
 import NumerBayKeys
+import NumerBayKeysFiles
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import ArgumentParser
 import NumerBayKeys
+import NumerBayKeysFiles
 
 extension NBKey {
     struct Keygen: ParsableCommand {

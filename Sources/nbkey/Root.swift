@@ -1,11 +1,12 @@
 import ArgumentParser
 import NumerBayKeys
+import NumerBayKeysFiles
 
 struct NBKey: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nbkey",
         abstract: "NumerBay keys, sealed files and MetaMask-wrapped keys, offline.",
-        version: NumerBayKeysVersion.string,
+        version: Version.string,
         subcommands: [Keygen.self, Key.self, Encrypt.self, Decrypt.self, Wallet.self, Wrap.self, Unwrap.self]
     )
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import NumerBayBridge
 import NumerBayKeys
+import NumerBayKeysFiles
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import ArgumentParser
 import NumerBayKeys
+import NumerBayKeysFiles
 
 enum WrapScheme: String, ExpressibleByArgument, CaseIterable {
     case v1, v2

@@ -1,5 +1,6 @@
 import ArgumentParser
 import NumerBayKeys
+import NumerBayKeysFiles
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import Testing
 @testable import NumerBayKeys
+import TestSupport
 
 struct EncodingTests {
     // RFC 4648 §10 test vectors.

@@ -1,9 +1,6 @@
 import Testing
 @testable import NumerBayKeys
-
-func account(_ hex: String?) -> EthAccount {
-    try! EthAccount(privateKey: Hex.decodeSecret(hex!.utf8)!)
-}
+import TestSupport
 
 /// keccak256, address, encryption_public_key and personal_sign vectors (eth-hash, eth-keys,
 /// eth-account, PyNaCl).

@@ -1,5 +1,6 @@
 import Testing
 @testable import NumerBayKeys
+import TestSupport
 
 /// A wallet that answers as a real one might: through an account, but with its signatures in the
 /// 0/1 form, signed by another account, or with another encryption key.

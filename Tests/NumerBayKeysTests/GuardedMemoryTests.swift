@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 @testable import NumerBayKeys
+import TestSupport
 
 /// SecretBytes on guarded pages (issue 12, hardening): sodium_malloc's guard page right after a
 /// secret, the budget past which secrets go to the heap, and the same bytes either way.

@@ -1,5 +1,6 @@
 import Testing
 @testable import NumerBayKeys
+import TestSupport
 
 /// vectors/key_file.json, made by PyNaCl.
 struct KeyFileVectorTests {

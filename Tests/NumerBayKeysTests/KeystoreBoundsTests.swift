@@ -1,5 +1,6 @@
 import Testing
 @testable import NumerBayKeys
+import TestSupport
 
 /// Keystore KDF costs (issue 12, bug 8): every bound computed without overflow, memory and work
 /// both bounded, each refusal naming what is wrong. Parsing only: nothing here runs a KDF.

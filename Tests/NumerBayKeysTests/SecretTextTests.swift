@@ -1,5 +1,6 @@
 import Testing
 @testable import NumerBayKeys
+import TestSupport
 
 /// Secret text as the CLI reads it (issue 12, bugs 6 and 7): UTF-8 checked, one final line break
 /// removed from files, white space at the ends detected without a String.

@@ -1,5 +1,6 @@
 import Testing
 @testable import NumerBayKeys
+import TestSupport
 
 func secret(_ s: String?) -> SecretBytes { SecretBytes(copying: Array(s!.utf8)) }
 

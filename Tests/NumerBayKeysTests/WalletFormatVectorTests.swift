@@ -1,5 +1,6 @@
 import Testing
 @testable import NumerBayKeys
+import TestSupport
 
 /// eth_envelope, encrypt_safely_padding, wrapped_v1 and wrapped_v2 vectors (PyNaCl, eth-account).
 struct WalletFormatVectorTests {

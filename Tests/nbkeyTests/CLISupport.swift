@@ -1,7 +1,7 @@
 import Foundation
+import TestSupport
 import Testing
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// The built binary: env NBKEY, else the one `swift build` put beside this test bundle.
 let nbkeyPath: String = {

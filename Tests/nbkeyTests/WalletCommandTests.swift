@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A vector file's case, read with Foundation (the CLI tests only need a few fields).

@@ -1,7 +1,7 @@
-import CLibcrypto
+internal import CLibcrypto
 
 /// HMAC, PBKDF2 and AES-128-CTR from OpenSSL's libcrypto. OpenSSL returns 1 for success.
-enum Libcrypto {
+package enum Libcrypto {
     static func mustSucceed(_ rc: Int32, _ what: StaticString) {
         if rc != 1 { preconditionFailure("libcrypto \(what) failed on valid arguments") }
     }
@@ -21,7 +21,7 @@ enum Libcrypto {
         return out
     }
 
-    static func pbkdf2(password: SecretBytes, salt: SecretBytes, iterations: Int, sha512: Bool, length: Int) -> SecretBytes {
+    package static func pbkdf2(password: SecretBytes, salt: SecretBytes, iterations: Int, sha512: Bool, length: Int) -> SecretBytes {
         let out = SecretBytes(count: length)
         out.withUnsafeMutableBytes { o in
             password.withUnsafeBytes { p in
@@ -38,7 +38,7 @@ enum Libcrypto {
     }
 
     /// AES-128-CTR (encryption and decryption are the same operation).
-    static func aes128CTR(key: SecretBytes, iv: [UInt8], _ input: [UInt8]) -> SecretBytes {
+    package static func aes128CTR(key: SecretBytes, iv: [UInt8], _ input: [UInt8]) -> SecretBytes {
         precondition(key.count == 16 && iv.count == 16)
         let out = SecretBytes(count: input.count)
         guard let ctx = EVP_CIPHER_CTX_new() else { preconditionFailure("libcrypto EVP_CIPHER_CTX_new failed") }

@@ -1,4 +1,4 @@
-import CSecp256k1
+internal import CSecp256k1
 
 /// Thin wrappers over libsecp256k1. Every argument is validated before the call: the library's
 /// illegal-argument callback aborts the process.

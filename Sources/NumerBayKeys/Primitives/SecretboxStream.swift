@@ -1,19 +1,19 @@
-import CSodium
+internal import CSodium
 
 /// XSalsa20-Poly1305 (crypto_secretbox) split into its halves so a message of any length can be
 /// processed in chunks: keystream bytes 0..31 are the Poly1305 key, the message is XORed with the
 /// keystream from byte 32 on, and the tag is Poly1305 over the ciphertext. Because XSalsa20 is
 /// seekable by block counter, `xor(_:at:)` may run on several threads at once for disjoint
 /// ranges; `authenticate` must see the ciphertext in order.
-final class SecretboxStream: @unchecked Sendable {
+package final class SecretboxStream: @unchecked Sendable {
     private let key: SecretBytes
     private let nonce: [UInt8]
     private let state: UnsafeMutablePointer<crypto_onetimeauth_state>
-    static let blockSize = 64
+    package static let blockSize = 64
     /// Keystream bytes consumed by the Poly1305 key before the message starts.
-    static let macKeyBytes = 32
+    package static let macKeyBytes = 32
 
-    init(key: SecretBytes, nonce: [UInt8]) {
+    package init(key: SecretBytes, nonce: [UInt8]) {
         precondition(key.count == Sizes.secretboxKey && nonce.count == Sizes.secretboxNonce)
         self.key = key
         self.nonce = nonce
@@ -36,13 +36,13 @@ final class SecretboxStream: @unchecked Sendable {
     }
 
     /// XORs `buffer` in place with the keystream for message bytes `offset ..< offset + count`.
-    func xor(_ buffer: UnsafeMutableRawBufferPointer, at offset: Int64) {
+    package func xor(_ buffer: UnsafeMutableRawBufferPointer, at offset: Int64) {
         xor(UnsafeRawBufferPointer(buffer), into: buffer, at: offset)
     }
 
     /// Writes `input` XOR the keystream for message bytes `offset ..< offset + count` into
     /// `output` (the same memory, or another buffer of at least that size).
-    func xor(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, at offset: Int64) {
+    package func xor(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, at offset: Int64) {
         precondition(output.count >= input.count)
         guard input.count > 0 else { return }
         var done = 0
@@ -72,21 +72,21 @@ final class SecretboxStream: @unchecked Sendable {
         }
     }
 
-    func authenticate(_ ciphertext: UnsafeRawBufferPointer) {
+    package func authenticate(_ ciphertext: UnsafeRawBufferPointer) {
         guard let base = ciphertext.baseAddress, ciphertext.count > 0 else { return }
         Sodium.mustSucceed(crypto_onetimeauth_update(state, base.assumingMemoryBound(to: UInt8.self), UInt64(ciphertext.count)),
                            "crypto_onetimeauth_update")
     }
 
     /// The Poly1305 tag over everything authenticated so far. Call once.
-    func tag() -> [UInt8] {
+    package func tag() -> [UInt8] {
         var out = [UInt8](repeating: 0, count: Sizes.secretboxTag)
         Sodium.mustSucceed(crypto_onetimeauth_final(state, &out), "crypto_onetimeauth_final")
         return out
     }
 
     /// Constant-time comparison of the computed tag with `expected`.
-    func verify(_ expected: [UInt8]) -> Bool {
+    package func verify(_ expected: [UInt8]) -> Bool {
         let computed = tag()
         return expected.count == Sizes.secretboxTag && crypto_verify_16(computed, expected) == 0
     }

@@ -1,17 +1,4 @@
-import CSodium
-
-/// Sizes read from libsodium, named once.
-enum Sizes {
-    static let publicKey = Int(crypto_box_publickeybytes())      // 32
-    static let secretKey = Int(crypto_box_secretkeybytes())      // 32
-    static let boxNonce = Int(crypto_box_noncebytes())           // 24
-    static let boxTag = Int(crypto_box_macbytes())               // 16
-    static let sharedKey = Int(crypto_box_beforenmbytes())       // 32
-    static let sealOverhead = Int(crypto_box_sealbytes())        // 48
-    static let secretboxKey = Int(crypto_secretbox_keybytes())   // 32
-    static let secretboxNonce = Int(crypto_secretbox_noncebytes()) // 24
-    static let secretboxTag = Int(crypto_secretbox_macbytes())   // 16
-}
+internal import CSodium
 
 /// Somebody's X25519 public key (a NumerBay public key or a MetaMask encryption public key).
 public struct PublicKey: Equatable, Sendable {
@@ -63,10 +50,10 @@ public final class KeyPair: Sendable {
     }
 }
 
-enum X25519 {
+package enum X25519 {
     /// crypto_box_beforenm: HSalsa20 of the X25519 shared secret. Fails for low-order points,
     /// whose shared secret would be all zero.
-    static func sharedKey(ourSecret: SecretBytes, theirPublic: PublicKey) throws -> SecretBytes {
+    package static func sharedKey(ourSecret: SecretBytes, theirPublic: PublicKey) throws -> SecretBytes {
         let k = SecretBytes(count: Sizes.sharedKey)
         let rc: Int32 = k.withUnsafeMutableBytes { kp in
             ourSecret.withUnsafeBytes { sk in
@@ -76,14 +63,5 @@ enum X25519 {
         }
         try Sodium.check(rc, SealedBoxError.invalidPublicKey)
         return k
-    }
-}
-
-enum Blake2b {
-    static func hash(_ input: [UInt8], outputLength: Int) -> [UInt8] {
-        Sodium.initialize()
-        var out = [UInt8](repeating: 0, count: outputLength)
-        Sodium.mustSucceed(crypto_generichash(&out, outputLength, input, UInt64(input.count), nil, 0), "crypto_generichash")
-        return out
     }
 }

@@ -1,0 +1,98 @@
+internal import CSodium
+
+/// A NumerBay key file at rest under a passphrase: Argon2id (libsodium's crypto_pwhash) derives
+/// a secretbox key; the plain key file's export form is sealed with crypto_secretbox_easy.
+/// `{"format":"nbkey-protected-key/1","public_key":…,"kdf":"argon2id","opslimit":…,
+/// "memlimit":…,"salt":…,"nonce":…,"ciphertext":…}` (docs/CLI.md).
+public enum ProtectedKeyFile {
+    public static let format = "nbkey-protected-key/1"
+    /// Between libsodium's interactive (2, 64 MiB) and moderate (3, 256 MiB) limits.
+    public static let defaultOpsLimit = 3
+    public static let defaultMemLimit = 64 << 20
+    package static let opsLimitRange = 1...16
+    package static let memLimitRange = 8192...(1 << 30)
+
+    /// True when `file` is a JSON object whose "format" is ours (it may still be malformed).
+    public static func isProtected(_ file: SecretBytes) -> Bool {
+        file.withUnsafeBytes { raw in
+            guard let doc = try? JSONDocument(parsing: raw) else { return false }
+            return doc.root.member("format") != nil
+        }
+    }
+
+    public static func protect(_ pair: KeyPair, passphrase: SecretBytes,
+                               opsLimit: Int = defaultOpsLimit, memLimit: Int = defaultMemLimit) throws -> [UInt8] {
+        try protect(pair, passphrase: passphrase, salt: Sodium.randomBytes(Argon2id.saltLength),
+                    nonce: Sodium.randomBytes(Sizes.secretboxNonce), opsLimit: opsLimit, memLimit: memLimit)
+    }
+
+    package static func protect(_ pair: KeyPair, passphrase: SecretBytes, salt: [UInt8], nonce: [UInt8], opsLimit: Int, memLimit: Int) throws -> [UInt8] {
+        let key = try deriveKey(passphrase, salt: salt, opsLimit: opsLimit, memLimit: memLimit)
+        let box = SecretBox.seal(KeyFile.serialize(pair), nonce: nonce, key: key)
+        var w = JSONWriter()
+        w.raw("{\"format\":"); w.string(format)
+        w.raw(",\"public_key\":"); w.string(pair.publicKey.base64)
+        w.raw(",\"kdf\":\"argon2id\",\"opslimit\":\(opsLimit),\"memlimit\":\(memLimit),\"salt\":"); w.string(Base64.encode(salt))
+        w.raw(",\"nonce\":"); w.string(Base64.encode(nonce))
+        w.raw(",\"ciphertext\":"); w.string(Base64.encode(box))
+        w.raw("}")
+        return w.bytes
+    }
+
+    public static func unprotect(_ file: SecretBytes, passphrase: SecretBytes) throws -> KeyPair {
+        let (publicKey, salt, nonce, box, ops, mem) = try file.withUnsafeBytes { raw in
+            let doc: JSONDocument
+            do { doc = try JSONDocument(parsing: raw) } catch { throw ProtectedKeyError.format("not JSON") }
+            guard doc.string(doc.root.member("format")) == format else {
+                throw ProtectedKeyError.format("format is not \(format)")
+            }
+            guard doc.string(doc.root.member("kdf")) == "argon2id" else { throw ProtectedKeyError.format("kdf is not argon2id") }
+            func b64(_ name: String, _ length: Int?) throws -> [UInt8] {
+                guard let s = doc.string(doc.root.member(name)), let v = Base64.decode(s), length == nil || v.count == length else {
+                    throw ProtectedKeyError.format("\(name) is not valid base64\(length.map { " of \($0) bytes" } ?? "")")
+                }
+                return v
+            }
+            guard let ops = doc.int(doc.root.member("opslimit")), let mem = doc.int(doc.root.member("memlimit")) else {
+                throw ProtectedKeyError.format("no opslimit or memlimit")
+            }
+            return (try PublicKey(bytes: b64("public_key", 32)), try b64("salt", Argon2id.saltLength),
+                    try b64("nonce", Sizes.secretboxNonce), try b64("ciphertext", nil), ops, mem)
+        }
+        guard box.count >= Sizes.secretboxTag else { throw ProtectedKeyError.format("ciphertext is shorter than its tag") }
+        let key = try deriveKey(passphrase, salt: salt, opsLimit: ops, memLimit: mem)
+        guard let inner = SecretBox.open(box, nonce: nonce, key: key) else { throw ProtectedKeyError.wrongPassphrase }
+        let pair: KeyPair
+        do {
+            pair = try KeyFile.parse(inner)
+        } catch KeyError.mismatch {
+            throw KeyError.mismatch
+        } catch {
+            throw ProtectedKeyError.format("the protected content is not a key file")
+        }
+        guard pair.publicKey == publicKey else { throw KeyError.mismatch }
+        return pair
+    }
+
+    package static func deriveKey(_ passphrase: SecretBytes, salt: [UInt8], opsLimit: Int, memLimit: Int) throws -> SecretBytes {
+        guard opsLimitRange.contains(opsLimit), memLimitRange.contains(memLimit) else {
+            throw ProtectedKeyError.kdfLimits(opsLimit: opsLimit, memLimit: memLimit)
+        }
+        return try Argon2id.deriveKey(passphrase, salt: salt, opsLimit: opsLimit, memLimit: memLimit, length: Sizes.secretboxKey,
+                                      orThrow: ProtectedKeyError.kdfLimits(opsLimit: opsLimit, memLimit: memLimit))
+    }
+}
+
+public enum ProtectedKeyError: NBKeyError, Equatable {
+    case wrongPassphrase
+    case format(String)
+    case kdfLimits(opsLimit: Int, memLimit: Int)
+
+    public var message: String {
+        switch self {
+        case .wrongPassphrase: return "wrong passphrase for the protected key file (or the file was changed)"
+        case .format(let why): return "protected key file is malformed: \(why)"
+        case .kdfLimits(let o, let m): return "protected key file asks for argon2id opslimit \(o), memlimit \(m): outside 1-16 and 8 KiB-1 GiB; refused"
+        }
+    }
+}
