@@ -12,11 +12,11 @@ export NBKEY="$PWD/.build/debug/nbkey"
 failed=0
 run() { echo "== $*"; "$@" || { echo "FAILED: $*"; failed=1; }; }
 run swift test --skip-build
-run .venv/bin/python tests/python/check_vectors.py
-run .venv/bin/python tests/python/check_wycheproof.py
-run .venv/bin/python -m pytest -q tests/python
-run .venv/bin/python -m pytest -q tests/bridge
-run .venv/bin/python tests/browser/run_browser_check.py
+run .venv/bin/python Interop/python/check_vectors.py
+run .venv/bin/python Interop/python/check_wycheproof.py
+run .venv/bin/python -m pytest -q Interop/python
+run .venv/bin/python -m pytest -q Interop/bridge
+run .venv/bin/python Interop/browser/run_browser_check.py
 # libFuzzer smoke: every parser and decoder harness for 10 s (docs/FUZZING.md for long runs).
 run scripts/fuzz.sh --smoke --parallel 2
 exit $failed
