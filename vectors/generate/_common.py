@@ -2,7 +2,7 @@
 
 Every generator draws all of its random bytes from random.Random("nbkey-<name>-v1"), so
 running it again reproduces its JSON file byte for byte. The crypto comes only from
-tests/python/webapp.py, i.e. PyNaCl (libsodium), eth-account / eth-keys, eth-hash.
+Interop/python/webapp.py, i.e. PyNaCl (libsodium), eth-account / eth-keys, eth-hash.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from importlib.metadata import version
 HERE = os.path.dirname(os.path.abspath(__file__))
 VECTORS = os.path.dirname(HERE)
 ROOT = os.path.dirname(VECTORS)
-sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
+sys.path.insert(0, os.path.join(ROOT, "Interop", "python"))
 
 import webapp  # noqa: E402
 
@@ -29,7 +29,7 @@ def rng(name: str) -> random.Random:
 
 
 def implementation(*dists: str) -> str:
-    return ", ".join(f"{d} {version(d)}" for d in dists) + " (Python, via tests/python/webapp.py)"
+    return ", ".join(f"{d} {version(d)}" for d in dists) + " (Python, via Interop/python/webapp.py)"
 
 
 def eth_key(r: random.Random) -> bytes:

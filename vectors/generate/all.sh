@@ -1,7 +1,7 @@
 #!/bin/sh
 # Regenerates every vectors/*.json from its generator. Each generator seeds its own
 # random.Random("nbkey-<name>-v1"), so the output is byte-for-byte the committed files
-# (with the library versions pinned in tests/python/requirements.txt).
+# (with the library versions pinned in Interop/python/requirements.txt).
 # Usage (from anywhere): sh vectors/generate/all.sh   [PYTHON=/path/to/python]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)

@@ -3,7 +3,7 @@
 The 24 English vectors published with BIP-39 (Trezor's python-mnemonic vectors.json, passphrase
 "TREZOR"), NFKD and white-space cases, and negatives. Every seed is computed with hashlib's
 PBKDF2-HMAC-SHA512 and checked against the `mnemonic` package (Trezor's reference code),
-through tests/python/webapp.py."""
+through Interop/python/webapp.py."""
 
 import hashlib
 import unicodedata

@@ -2,7 +2,7 @@
 (FORMATS.md 8, docs/CLI.md `--mnemonic-file`).
 
 Computed with eth-account's HD wallet (Account.from_mnemonic) and cross-checked with a BIP-32
-model over hashlib/hmac and eth-keys (tests/python/webapp.py: bip39_seed from the `mnemonic`
+model over hashlib/hmac and eth-keys (Interop/python/webapp.py: bip39_seed from the `mnemonic`
 package and hashlib, bip32_derive). No negatives: bad mnemonics are in bip39.json."""
 
 from eth_account import Account

@@ -2,7 +2,7 @@
 "Protected NumerBay key files").
 
 Made with PyNaCl (libsodium): nacl.pwhash.argon2id.kdf for the key and nacl.secret.SecretBox for
-the box, through tests/python/webapp.py (protect / unprotect); salts and nonces come from this
+the box, through Interop/python/webapp.py (protect / unprotect); salts and nonces come from this
 generator's seeded random, so the files are reproducible. Small Argon2id parameters except one
 case with the writer's defaults (opslimit 3, memlimit 64 MiB)."""
 

@@ -3,8 +3,8 @@
 Built only on independent implementations: PyNaCl (libsodium), eth-account / eth-keys
 (secp256k1, EIP-191, EIP-55), eth-hash (Keccak-256) and pycryptodome (Salsa20, only to
 derive the box key of an all-zero X25519 shared secret). It never uses nbkey's Swift code.
-See /work/shared/FORMATS.md for the formats. Other test scripts import it with
-tests/python on sys.path:
+See docs/FORMATS.md for the formats. Other test scripts import it with
+Interop/python on sys.path:
 
     import webapp
     sealed = webapp.seal(pk, b"hello")

@@ -141,7 +141,7 @@ def test_mnemonic_account_index_equals_derivation_path(nbkey, tmp_path):
 
 
 def test_mnemonic_passphrase_file_wins_over_env_and_loses_one_line_break(nbkey, tmp_path):
-    """Only the final \\r\\n goes (tests/python/test_secrets.py has the whole rule)."""
+    """Only the final \\r\\n goes (Interop/python/test_secrets.py has the whole rule)."""
     words = M.generate(128)
     mf = mnemonic_file(tmp_path, words)
     pf = write_secret(tmp_path / "pp.txt", b"from the file \t\r\n")

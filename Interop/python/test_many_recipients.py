@@ -3,7 +3,7 @@
 nbkey raises its soft RLIMIT_NOFILE to the hard limit, then seals in waves sized from it, reading
 the input once per wave (a pipe is first copied to an unnamed temporary file in TMPDIR). Here the
 hard limit itself is low (`ulimit -n` set in the child before exec): every output must be
-present and open with PyNaCl's SealedBox (the web app's own primitive, tests/python/webapp.py),
+present and open with PyNaCl's SealedBox (the web app's own primitive, Interop/python/webapp.py),
 stdout must list them all in order, and no temporary file may be left, beside the outputs or in
 TMPDIR."""
 

@@ -3,7 +3,7 @@
 // A thin re-statement, on top of tweetnacl (window.nacl, Debian's node-tweetnacl nacl-fast.js),
 // of what the NumerBay web app does in the buyer's browser with tweetnacl,
 // tweetnacl-sealedbox-js and eth-sig-util. Written for this project from the byte formats in
-// FORMATS.md (shared/FORMATS.md); no code is copied from those libraries.
+// docs/FORMATS.md; no code is copied from those libraries.
 //
 // Part 1 (NBWeb) is the web-app side: sealed boxes, the eth-sig-util envelope, the wrapped keys,
 // the key file. Part 2 (NB.run) is the harness the Python driver calls through WebDriver:

@@ -1,4 +1,4 @@
-// A scriptable EIP-1193 wallet for tests/bridge/test_browser.py, injected before any page script
+// A scriptable EIP-1193 wallet for Interop/bridge/test_browser.py, injected before any page script
 // (CDP Page.addScriptToEvaluateOnNewDocument) after a line that sets window.__mockWalletConfig:
 //   {wallets: [{uuid, name, rdns, icon}], ethereum: bool, holdDiscovery: bool}
 // Each announced wallet (EIP-6963, announced twice per requestProvider, so a repeated uuid is

@@ -1,9 +1,9 @@
-"""Shared helpers for the wallet-bridge tests (tests/bridge, and the browser tests).
+"""Shared helpers for the wallet-bridge tests (Interop/bridge, and the browser tests).
 
 - NBKEY: the binary under test (env NBKEY, default .build/debug/nbkey relative to the repo root).
 - start(args): runs `nbkey ARGS --no-open`, waits for the URL line on stderr (docs/BRIDGE.md,
   "The URL") and returns a Run (url, port, secret, proc, stderr_so_far(), finish()).
-- ReferenceWallet: answers the four wallet methods with the reference model (tests/python/
+- ReferenceWallet: answers the four wallet methods with the reference model (Interop/python/
   webapp.py on PyNaCl + eth-account), never with nbkey's code.
 - ApiClient: plays the page over raw HTTP (http.client): next(), answer(), event(), request().
 - drive(run, wallet): polls and answers until the page state is done or failed; a wallet whose
@@ -24,11 +24,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
-_PY_TESTS = REPO_ROOT / "tests" / "python"
+_PY_TESTS = REPO_ROOT / "Interop" / "python"
 if str(_PY_TESTS) not in sys.path:
     sys.path.insert(0, str(_PY_TESTS))
 
-import webapp  # noqa: E402  (tests/python/webapp.py)
+import webapp  # noqa: E402  (Interop/python/webapp.py)
 
 
 def _nbkey_path() -> str:

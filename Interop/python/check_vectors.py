@@ -8,7 +8,7 @@ again and compared byte for byte); negative cases must fail, and fail with the `
 (classified by webapp.py, which is built on the same libraries). Unknown or missing
 top-level and case fields are failures too.
 
-Usage: .venv/bin/python tests/python/check_vectors.py [VECTORS_DIR]
+Usage: .venv/bin/python Interop/python/check_vectors.py [VECTORS_DIR]
 Prints one line per failure and ends with `python: N passed, M failed` (N = cases that
 passed, M = failed cases plus file-level failures); exits 1 if M > 0 or N == 0.
 """
@@ -44,7 +44,7 @@ import webapp  # noqa: E402
 
 TOP_FIELDS = {"operation", "description", "generator", "implementation", "cases"}
 # Vector files that have a checker of their own, run beside this one by the test command.
-OWN_CHECKER = {"wycheproof_x25519": "tests/python/check_wycheproof.py"}
+OWN_CHECKER = {"wycheproof_x25519": "Interop/python/check_wycheproof.py"}
 ID_RE = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 HEX64_RE = re.compile(r"\A[0-9a-f]{64}\Z")
 HEX_RE = re.compile(r"\A(?:[0-9a-f]{2})*\Z")

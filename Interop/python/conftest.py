@@ -107,7 +107,7 @@ def nbkey() -> Nbkey:
 
 @pytest.fixture(scope="session")
 def webapp():
-    import webapp as module  # tests/python/webapp.py
+    import webapp as module  # Interop/python/webapp.py
     return module
 
 

@@ -52,7 +52,7 @@ RABBY = {"uuid": "0b6e4d2a-71c5-4f3e-9d28-6a1c8e5b3f70", "name": "Rabby Wallet",
 # ------------------------------------------------------------------------------ the browser
 
 def start_browser(profile_dir) -> "webdriver.Chrome":
-    """Headless Chromium with the options of tests/browser/run_browser_check.py."""
+    """Headless Chromium with the options of Interop/browser/run_browser_check.py."""
     for path in (CHROMIUM, CHROMEDRIVER):
         if not os.path.exists(path):
             pytest.skip(f"{path} not found (apt-get install chromium chromium-driver)")

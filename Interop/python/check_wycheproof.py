@@ -7,7 +7,7 @@ crypto_scalarmult(private, public) equals `shared` (and, for a NonCanonicalPubli
 the canonical form: bit 255 cleared, reduced mod p); for "invalid_public_key" crypto_scalarmult
 raises (libsodium refuses an all-zero result) and so does crypto_box_beforenm.
 
-Usage: .venv/bin/python tests/python/check_wycheproof.py [FILE]
+Usage: .venv/bin/python Interop/python/check_wycheproof.py [FILE]
 Prints one line per failure and ends with `python-wycheproof: N passed, M failed` (N = cases
 that passed, M = failed cases plus file-level failures); exits 1 if M > 0 or N == 0.
 """
