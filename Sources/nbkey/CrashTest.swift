@@ -5,7 +5,7 @@ import NumerBayKeysFiles
 import Glibc
 #endif
 
-/// Debug builds only, for tests/python/test_secrets.py: NBKEY_TEST_CRASH=segv|trap|abort crashes
+/// Debug builds only, for Interop/python/test_secrets.py: NBKEY_TEST_CRASH=segv|trap|abort crashes
 /// the process while a register points at the secret NBKEY_TEST_CRASH_SECRET, so the test can
 /// check that a crash prints none of it. NBKEY_TEST_CRASH_BEFORE_HYGIENE=1 crashes first (the
 /// test's proof that its check would see the secret).
