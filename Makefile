@@ -1,7 +1,7 @@
 # nbkey: `make demo` runs the main job end to end; `make test` runs every test. Every other entry
 # point has a target here too (README.md, "Development"). ARGS passes options on, e.g.
 # `make bench ARGS=--quick`, `make fuzz ARGS="--seconds 600 key-file"`.
-.PHONY: demo test build release deps vectors bench fuzz fuzz-corpus check-paths clean
+.PHONY: demo test build release deps vectors bench fuzz fuzz-corpus check-paths clean docs format lint check-library
 
 ARGS ?=
 
@@ -38,3 +38,19 @@ check-paths:
 
 clean:
 	rm -rf .build demo-out
+
+# The DocC documentation of the library products, as static web sites under .build/docs/.
+docs: deps
+	scripts/docs.sh
+
+# swift format with the committed .swift-format: `format` rewrites, `lint` fails on any violation.
+format:
+	swift format format --in-place --recursive --parallel Package.swift Sources Tests
+
+lint:
+	swift format lint --strict --recursive --parallel Package.swift Sources Tests
+
+# The library products' shape: doc comments on every public declaration, no fuzz harness in a
+# product, no process concerns in the libraries.
+check-library:
+	python3 scripts/check-library.py

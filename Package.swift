@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // The wallet bridge's HTTP server: NIO's HTTP/1 parser and event loop, without Foundation.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // `make docs`: the DocC catalogs. A command plugin: nothing of it is built into nbkey.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium",

@@ -44,7 +44,7 @@ struct FuzzRegressionTests {
     static let scryptHugeR = #"{"version":3,"crypto":{"cipher":"aes-128-ctr","cipherparams":{"iv":"00000000000000000000000000000000"},"ciphertext":"00","mac":"0000000000000000000000000000000000000000000000000000000000000000","kdf":"scrypt","kdfparams":{"dklen":32,"n":2,"r":72057594037927936,"p":1,"salt":"00"}}}"#
 
     /// Finding 2 (keystore-v3): the same line computes `n + p` unchecked, so n = 2^62 with
-    /// p = 2^62 traps (arithmetic overflow, KeystoreV3.swift:88). Fails until fixed.
+    /// p = 2^62 trapped (arithmetic overflow in the cost check) before the bounds were made overflow-safe.
     static let scryptHugeNPlusP = #"{"version":3,"crypto":{"cipher":"aes-128-ctr","cipherparams":{"iv":"00000000000000000000000000000000"},"ciphertext":"00","mac":"0000000000000000000000000000000000000000000000000000000000000000","kdf":"scrypt","kdfparams":{"dklen":32,"n":4611686018427387904,"r":1,"p":4611686018427387904,"salt":"00"}}}"#
 
     /// Exits normally only when decrypting `text` is refused as a KDF-limits error.
