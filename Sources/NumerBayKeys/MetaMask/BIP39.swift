@@ -1,4 +1,3 @@
-internal import CSodium
 import Foundation
 
 extension UInt8 {
@@ -23,7 +22,7 @@ public enum BIP39 {
             s.copyBytes(from: label)
             normalized.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: s[label.count...]).copyMemory(from: $0) }
         }
-        return Libcrypto.pbkdf2(password: sentence, salt: salt, iterations: 2048, sha512: true, length: 64)
+        return Libcrypto.pbkdf2(password: sentence, salt: salt, iterations: 2048, digest: .sha512, length: 64)
     }
 
     /// NFKD, then the words in lower case joined by single spaces, after checking words and

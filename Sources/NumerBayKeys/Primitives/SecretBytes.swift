@@ -67,7 +67,7 @@ public final class SecretBytes: @unchecked Sendable, CustomStringConvertible {
         guard count == other.count else { return false }
         if count == 0 { return true }
         return withUnsafeBytes { a in
-            other.withUnsafeBytes { b in sodium_memcmp(a.baseAddress!, b.baseAddress!, count) == 0 }
+            other.withUnsafeBytes { b in Sodium.succeeded(sodium_memcmp(a.baseAddress!, b.baseAddress!, count)) }
         }
     }
 

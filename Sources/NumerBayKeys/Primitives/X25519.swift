@@ -53,7 +53,7 @@ public final class KeyPair: Sendable {
 package enum X25519 {
     /// crypto_box_beforenm: HSalsa20 of the X25519 shared secret. Fails for low-order points,
     /// whose shared secret would be all zero.
-    package static func sharedKey(ourSecret: SecretBytes, theirPublic: PublicKey) throws -> SecretBytes {
+    package static func sharedKey(ourSecret: SecretBytes, theirPublic: PublicKey) throws(SealedBoxError) -> SecretBytes {
         let k = SecretBytes(count: Sizes.sharedKey)
         let rc: Int32 = k.withUnsafeMutableBytes { kp in
             ourSecret.withUnsafeBytes { sk in
@@ -61,7 +61,7 @@ package enum X25519 {
                                     sk.baseAddress!.assumingMemoryBound(to: UInt8.self))
             }
         }
-        try Sodium.check(rc, SealedBoxError.invalidPublicKey)
+        try Sodium.check(rc, orThrow: SealedBoxError.invalidPublicKey)
         return k
     }
 }
