@@ -115,7 +115,8 @@ public enum EthEnvelope {
         return raw.exposedBytes()
     }
 
-    /// decryptSafely: the plaintext is `{"data": "...", "padding": "..."}`; returns `.data`.
+    /// decryptSafely: the plaintext is `{"data": "...", "padding": "..."}`; returns `.data`
+    /// (`decrypt(_:with:padding:)` with `.encryptSafely` calls this).
     /// - Throws: `EnvelopeError.safeInner` when the plaintext is not such JSON.
     public static func unpadded(_ plaintext: SecretBytes) throws -> SecretBytes {
         try plaintext.withUnsafeBytes { raw in
