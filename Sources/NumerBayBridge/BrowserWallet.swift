@@ -80,10 +80,14 @@ public final class BrowserWallet: EthereumWallet {
         // Data first, then the address: MetaMask guesses the order otherwise (FORMATS.md §9).
         let answer = try string(call("personal_sign", ["0x" + Hex.encode(message), account], purpose: purpose),
                                 "personal_sign", "a 65-byte signature in 0x-hex")
-        guard let signature = try? PersonalSignature(hex: answer) else {
+        do {
+            return try PersonalSignature(hex: answer)
+        } catch .signatureRecoveryID {
+            // 65 bytes with a v no wallet gives: refused as the signer check refused it before.
+            throw WalletError.badSignature
+        } catch {
             throw BridgeError.badAnswer(method: "personal_sign", expected: "a 65-byte signature in 0x-hex")
         }
-        return signature
     }
 
     /// The connected account as the wallet wrote it, for the requests' address parameter.

@@ -19,6 +19,11 @@ public enum SealedBoxError: NBKeyError, Equatable {
     case invalidPublicKey
     /// The sealed file would be larger than the largest file size (2^63 - 1 bytes).
     case tooLarge(length: Int64)
+    /// A chunk given to `Opener.decrypt` is not the one `Opener.authenticate` saw at that index:
+    /// its bytes or its length changed, or no chunk had that index.
+    case inputChanged(chunk: Int)
+    /// `Opener.decrypt` before `Opener.finishAuthentication` succeeded.
+    case notAuthenticated
 
     public var message: String {
         switch self {
@@ -26,6 +31,8 @@ public enum SealedBoxError: NBKeyError, Equatable {
         case .authenticationFailed: return "authentication failed: the file is damaged or was not sealed to this key"
         case .invalidPublicKey: return "invalid public key: a low-order X25519 point"
         case .tooLarge(let n): return "a file of \(n) bytes is too large to seal: the sealed file would exceed 2^63 - 1 bytes"
+        case .inputChanged(let i): return "the sealed input changed after its tag was checked: chunk \(i) differs from the one authenticated"
+        case .notAuthenticated: return "nothing is decrypted before the whole sealed input is authenticated"
         }
     }
     public var hint: String? {

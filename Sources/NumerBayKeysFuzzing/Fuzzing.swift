@@ -161,9 +161,9 @@ public enum Fuzzing {
     /// EthEnvelope.decrypt (JSON or 0x-hex) to a fixed wallet, plain and encryptSafely; what opens
     /// is UTF-8, and goes on to the v1 decimal list parser.
     public static func envelope(_ data: [UInt8]) {
-        guard let plain = tolerate({ try EthEnvelope.decrypt(data, with: envelopeKeys, safe: false) }) else { return }
+        guard let plain = tolerate({ try EthEnvelope.decrypt(data, with: envelopeKeys, padding: .none) }) else { return }
         check(plain.withUnsafeBytes { UTF8Validation.isValid($0) }, "decrypt returned non-UTF-8")
-        if let inner = tolerate({ try EthEnvelope.decrypt(data, with: envelopeKeys, safe: true) }) {
+        if let inner = tolerate({ try EthEnvelope.decrypt(data, with: envelopeKeys, padding: .encryptSafely) }) {
             check(inner.withUnsafeBytes { UTF8Validation.isValid($0) }, "decryptSafely returned non-UTF-8")
         }
         _ = tolerate { try WrappedKeyV1.parseDecimalList(plain) }
@@ -177,14 +177,15 @@ public enum Fuzzing {
         let utf8 = UTF8Validation.isValid(data)
         for safe in [false, true] {
             guard let json = tolerate({
-                try EthEnvelope.encrypt(plain, to: envelopeKeys.publicKey, safe: safe, ephemeral: ephemeral, nonce: boxNonce)
+                try EthEnvelope.encrypt(plain, to: envelopeKeys.publicKey, padding: safe ? .encryptSafely : .none,
+                                        ephemeral: ephemeral, nonce: boxNonce)
             }) else {
                 return check(!utf8, "encrypt refused UTF-8 plaintext")
             }
             check(utf8, "encrypt accepted non-UTF-8 plaintext")
             for text in [json, Array(EthEnvelope.hexForm(json).utf8)] {
                 let back = expect("decrypting an envelope just made (safe: \(safe))") {
-                    try EthEnvelope.decrypt(text, with: envelopeKeys, safe: safe)
+                    try EthEnvelope.decrypt(text, with: envelopeKeys, padding: safe ? .encryptSafely : .none)
                 }
                 check(back.exposedBytes() == data, "envelope round trip (safe: \(safe))")
             }
@@ -486,17 +487,18 @@ public enum Fuzzing {
         out.append(("key-file", KeyFile.serialize(pair).exposedBytes()))
         // Envelopes to the fixed wallet, plain and encryptSafely, JSON and 0x-hex.
         for (text, safe) in [("hello", false), ("{\"data\":\"x\"}", false), ("hello ☕", true), ("", true)] {
-            let json = try! EthEnvelope.encrypt(SecretBytes(copying: Array(text.utf8)), to: envelopeKeys.publicKey, safe: safe,
+            let json = try! EthEnvelope.encrypt(SecretBytes(copying: Array(text.utf8)), to: envelopeKeys.publicKey,
+                                                padding: safe ? .encryptSafely : .none,
                                                 ephemeral: ephemeral, nonce: boxNonce)
             out.append(("envelope", json))
             out.append(("envelope", Array(EthEnvelope.hexForm(json).utf8)))
             out.append(("envelope-roundtrip", Array(text.utf8)))
         }
         // v1 and v2 wrapped keys for the fixed wallets, bare and in profiles.
-        let v1 = try! EthEnvelope.encrypt(WrappedKeyV1.decimalList(pair.secretKey), to: v1Wallet.encryptionKeyPair.publicKey, safe: false,
+        let v1 = try! EthEnvelope.encrypt(WrappedKeyV1.decimalList(pair.secretKey), to: v1Wallet.encryptionKeyPair.publicKey, padding: .none,
                                           ephemeral: ephemeral, nonce: boxNonce)
         out.append(("envelope", try! EthEnvelope.encrypt(WrappedKeyV1.decimalList(pair.secretKey), to: envelopeKeys.publicKey,
-                                                         safe: false, ephemeral: ephemeral, nonce: boxNonce)))
+                                                         padding: .none, ephemeral: ephemeral, nonce: boxNonce)))
         out.append(("v1-decimal-list", WrappedKeyV1.decimalList(pair.secretKey).exposedBytes()))
         for zeroBased in [false, true] {
             let v2 = WrappedKeyV2.wrap(pair, for: v2Wallet, salt: v2Salt, nonce: boxNonce, zeroBasedV: zeroBased)

@@ -23,7 +23,7 @@ extension NBKey.Wallet {
         func run() throws {
             let recipient = try PublicKey(base64: to)
             let data = try InputFile(path: input).readSecret(limit: 64 << 20)
-            let envelope = try EthEnvelope.encrypt(data, to: recipient, safe: safe)
+            let envelope = try EthEnvelope.encrypt(data, to: recipient, padding: safe ? .encryptSafely : .none)
             try Terminal.writeOut((hex ? EthEnvelope.hexForm(envelope) : String(decoding: envelope, as: UTF8.self)) + "\n")
         }
     }

@@ -29,10 +29,10 @@ struct WalletFormatVectorTests {
         let safe = c.bools["safe"]!
         let envelope = Array(c["envelope"]!.utf8)
         guard c.expect == "ok" else {
-            Self.expectEnvelopeError(c) { _ = try EthEnvelope.decrypt(envelope, with: wallet, safe: safe) }
+            Self.expectEnvelopeError(c) { _ = try EthEnvelope.decrypt(envelope, with: wallet, padding: safe ? .encryptSafely : .none) }
             return
         }
-        let plaintext = try EthEnvelope.decrypt(envelope, with: wallet, safe: safe)
+        let plaintext = try EthEnvelope.decrypt(envelope, with: wallet, padding: safe ? .encryptSafely : .none)
         #expect(plaintext.exposedBytes() == Array(c["plaintext"]!.utf8))
         if let padding = c.ints["padding_length"] {
             #expect(EthEnvelope.paddingLength(for: plaintext) == padding)
@@ -40,7 +40,7 @@ struct WalletFormatVectorTests {
         if let eph = c["ephemeral_secret_key"], !c["envelope"]!.hasPrefix("0x") {
             // Reproduce the envelope byte for byte from its ephemeral key and nonce.
             let nonce = try #require(Base64.decode(String(c["envelope"]!.split(separator: "\"")[7])))
-            let again = try EthEnvelope.encrypt(plaintext, to: wallet.publicKey, safe: safe,
+            let again = try EthEnvelope.encrypt(plaintext, to: wallet.publicKey, padding: safe ? .encryptSafely : .none,
                                                 ephemeral: keyPair(secretBase64: eph), nonce: nonce)
             if c.id.contains("reorder") == false { #expect(String(decoding: again, as: UTF8.self) == c["envelope"], "\(c.id)") }
         }

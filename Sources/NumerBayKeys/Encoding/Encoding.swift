@@ -1,33 +1,20 @@
-internal import CSodium
-
 /// Strict base64 (RFC 4648 §4, `=` padding) and hex, both through libsodium. Decoding accepts
 /// exactly one encoding per value: no whitespace, no missing padding, no stray trailing bits.
 public enum Base64 {
     public static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        Sodium.initialize()
         let input = Array(bytes)
-        let encodedLength = sodium_base64_encoded_len(input.count, sodium_base64_VARIANT_ORIGINAL)
-        var out = [CChar](repeating: 0, count: encodedLength)
-        input.withUnsafeBufferPointer { inp in
-            _ = sodium_bin2base64(&out, encodedLength, inp.baseAddress, inp.count, sodium_base64_VARIANT_ORIGINAL)
-        }
-        return String(decoding: out.prefix(encodedLength - 1).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var out = [UInt8](repeating: 0, count: SodiumBase64.encodedLength(input.count) + 1)
+        input.withUnsafeBytes { inp in out.withUnsafeMutableBytes { SodiumBase64.encode(inp, into: $0) } }
+        return String(decoding: out.dropLast(), as: UTF8.self)
     }
 
     /// Encodes a secret into wiped memory (ASCII bytes), so no String copy of it is left behind.
     public static func encodeSecret(_ secret: SecretBytes) -> SecretBytes {
-        Sodium.initialize()
-        let encodedLength = sodium_base64_encoded_len(secret.count, sodium_base64_VARIANT_ORIGINAL)
-        let out = SecretBytes(count: encodedLength)
-        secret.withUnsafeBytes { inp in
-            out.withUnsafeMutableBytes { o in
-                _ = sodium_bin2base64(o.baseAddress!.assumingMemoryBound(to: CChar.self), encodedLength,
-                                      inp.baseAddress?.assumingMemoryBound(to: UInt8.self), inp.count,
-                                      sodium_base64_VARIANT_ORIGINAL)
-            }
-        }
+        let encodedLength = SodiumBase64.encodedLength(secret.count)
+        let out = SecretBytes(count: encodedLength + 1)
+        secret.withUnsafeBytes { inp in out.withUnsafeMutableBytes { SodiumBase64.encode(inp, into: $0) } }
         // Drop the terminating NUL.
-        return out.slice(0..<(encodedLength - 1))
+        return out.slice(0..<encodedLength)
     }
 
     /// Decodes into plain bytes, or nil when `text` is not canonical base64.
@@ -43,24 +30,8 @@ public enum Base64 {
 
     /// Decodes base64 text given as bytes straight into wiped memory; nil unless canonical.
     static func decodeSecret(bytes text: UnsafeRawBufferPointer) -> SecretBytes? {
-        Sodium.initialize()
-        let capacity = text.count / 4 * 3 + 3
-        let out = SecretBytes(count: capacity)
-        var decodedLength = 0
-        var end: UnsafePointer<CChar>? = nil
-        let empty: [CChar] = [0]
-        let rc: Int32 = out.withUnsafeMutableBytes { o in
-            empty.withUnsafeBufferPointer { e in
-                let input = text.baseAddress?.assumingMemoryBound(to: CChar.self) ?? e.baseAddress!
-                let rc = sodium_base642bin(o.baseAddress!.assumingMemoryBound(to: UInt8.self), capacity,
-                                           input, text.count, nil, &decodedLength, &end,
-                                           sodium_base64_VARIANT_ORIGINAL)
-                // All of the input must be base64: libsodium stops quietly at the first other byte.
-                if rc == 0, let end, end != input + text.count { return -1 }
-                return rc
-            }
-        }
-        guard rc == 0 else { return nil }
+        let out = SecretBytes(count: text.count / 4 * 3 + 3)
+        guard let decodedLength = out.withUnsafeMutableBytes({ SodiumBase64.decode(text, into: $0) }) else { return nil }
         return out.slice(0..<decodedLength)
     }
 }

@@ -1,4 +1,3 @@
-internal import CSodium
 import Foundation
 
 extension UInt8 {
@@ -9,10 +8,13 @@ extension UInt8 {
 public enum BIP39 {
     static let words: [String] = englishWords.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
     private static let indexOfWord: [String: Int] = Dictionary(uniqueKeysWithValues: words.enumerated().map { ($1, $0) })
+    /// The word counts BIP-39 defines: 128 to 256 bits of entropy, 32 bits apart.
     public static let allowedWordCounts = [12, 15, 18, 21, 24]
 
     /// The 64-byte seed: PBKDF2-HMAC-SHA512(NFKD(mnemonic), "mnemonic" + NFKD(passphrase), 2048).
     /// The mnemonic must be valid: every word in the list, a valid checksum.
+    /// - Throws: `MnemonicError.notUTF8` for a mnemonic or passphrase that is not UTF-8;
+    ///   `MnemonicError.wordCount`, `.unknownWord` or `.checksum` for an invalid mnemonic.
     public static func seed(mnemonic: SecretBytes, passphrase: SecretBytes) throws -> SecretBytes {
         let sentence = try normalizedSentence(mnemonic)
         // salt = "mnemonic" + the passphrase, which is secret: built in wiped memory.
@@ -23,7 +25,7 @@ public enum BIP39 {
             s.copyBytes(from: label)
             normalized.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: s[label.count...]).copyMemory(from: $0) }
         }
-        return Libcrypto.pbkdf2(password: sentence, salt: salt, iterations: 2048, sha512: true, length: 64)
+        return Libcrypto.pbkdf2(password: sentence, salt: salt, iterations: 2048, digest: .sha512, length: 64)
     }
 
     /// NFKD, then the words in lower case joined by single spaces, after checking words and
@@ -97,11 +99,13 @@ public enum BIP39 {
 
 /// BIP-32 private derivation with HMAC-SHA512 (libcrypto) and libsecp256k1's tweak.
 public enum BIP32 {
+    /// The bit that marks a hardened index (written `'`).
     public static let hardened: UInt32 = 0x8000_0000
     /// MetaMask's path for account i: m/44'/60'/0'/0/i.
     public static func metaMaskPath(account: UInt32) -> [UInt32] { [44 | hardened, 60 | hardened, hardened, 0, account] }
 
     /// Parses `m/44'/60'/0'/0/0` (hardened steps marked `'`, `h` or `H`).
+    /// - Throws: `MnemonicError.path` for any other text, or an index of 2^31 or more.
     public static func parsePath(_ text: String) throws -> [UInt32] {
         var parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.first == "m" else { throw MnemonicError.path(text) }
@@ -119,6 +123,8 @@ public enum BIP32 {
     }
 
     /// The private key at `path` below the master key of `seed`.
+    /// - Throws: `MnemonicError.invalidDerivedKey` when a step gives an invalid key (probability
+    ///   below 2^-127).
     public static func derive(seed: SecretBytes, path: [UInt32]) throws -> SecretBytes {
         let master = Libcrypto.hmacSHA512(key: SecretBytes(copying: Array("Bitcoin seed".utf8)), data: seed)
         var key = master.slice(0..<32)
@@ -147,17 +153,32 @@ public enum BIP32 {
     }
 }
 
+/// Why a mnemonic, passphrase or derivation path was refused.
 public enum MnemonicError: NBKeyError, Equatable {
-    public enum Text: String, Sendable { case mnemonic, passphrase = "BIP-39 passphrase" }
+    /// Which secret text an error is about.
+    public enum Text: String, Sendable {
+        /// The BIP-39 mnemonic.
+        case mnemonic
+        /// The optional BIP-39 passphrase (the "25th word").
+        case passphrase = "BIP-39 passphrase"
+    }
 
+    /// The mnemonic or passphrase is not well-formed UTF-8.
     case notUTF8(Text)
+    /// The mnemonic has this many words, not 12, 15, 18, 21 or 24.
     case wordCount(Int)
+    /// The word at this position (from 1) is not in the English list.
     case unknownWord(position: Int)
+    /// The words' checksum bits do not match the entropy.
     case checksum
+    /// A derivation path that is not `m/` and indices below 2^31.
     case path(String)
+    /// A BIP-32 step gave an invalid key.
     case invalidDerivedKey
+    /// An account index of 2^31 or more.
     case accountIndex
 
+    /// The error as one line for the user.
     public var message: String {
         switch self {
         case .notUTF8(let what): return "the \(what.rawValue) is not valid UTF-8 text"

@@ -1,22 +1,35 @@
-internal import CSodium
-
 /// eth-sig-util's x25519-xsalsa20-poly1305 envelope, what `eth_decrypt` opens:
 /// `{"version":"x25519-xsalsa20-poly1305","nonce":"<b64 24>","ephemPublicKey":"<b64 32>","ciphertext":"<b64>"}`
 /// with ciphertext = crypto_box_easy(utf8 data) from a fresh ephemeral key pair.
 public enum EthEnvelope {
+    /// The one envelope version there is, the `version` field's value.
     public static let version = "x25519-xsalsa20-poly1305"
     /// encryptSafely pads so that plaintext + tag is a multiple of this.
     static let safeBlock = 2048
 
-    /// Encrypts UTF-8 `data` to `recipient`, as eth-sig-util's `encrypt` (or `encryptSafely`).
-    /// Returns the envelope's JSON text.
-    public static func encrypt(_ data: SecretBytes, to recipient: PublicKey, safe: Bool) throws -> [UInt8] {
-        try encrypt(data, to: recipient, safe: safe, ephemeral: KeyPair.generate(), nonce: Sodium.randomBytes(Sizes.boxNonce))
+    /// What the envelope's plaintext is: the data itself, or encryptSafely's padded JSON.
+    public enum Padding: Sendable, Equatable {
+        /// eth-sig-util's `encrypt` / `decrypt`: the plaintext is the data, and its length shows.
+        case none
+        /// eth-sig-util's `encryptSafely` / `decryptSafely`: the plaintext is
+        /// `{"data":"…","padding":"000…"}`, padded so that plaintext + tag is a multiple of 2048
+        /// bytes (FORMATS.md §5).
+        case encryptSafely
     }
 
-    package static func encrypt(_ data: SecretBytes, to recipient: PublicKey, safe: Bool, ephemeral: KeyPair, nonce: [UInt8]) throws -> [UInt8] {
+    /// Encrypts UTF-8 `data` to `recipient`, as eth-sig-util's `encrypt` (`padding: .none`) or
+    /// `encryptSafely` (`.encryptSafely`). Returns the envelope's JSON text.
+    /// - Throws: `EnvelopeError.notUTF8` when `data` is not UTF-8 text;
+    ///   `SealedBoxError.invalidPublicKey` for a low-order `recipient`.
+    public static func encrypt(_ data: SecretBytes, to recipient: PublicKey, padding: Padding) throws -> [UInt8] {
+        try encrypt(data, to: recipient, padding: padding, ephemeral: KeyPair.generate(), nonce: Sodium.randomBytes(Sizes.boxNonce))
+    }
+
+    /// With a given ephemeral key pair and nonce: only known-answer tests and fuzzing need this.
+    package static func encrypt(_ data: SecretBytes, to recipient: PublicKey, padding: Padding, ephemeral: KeyPair,
+                                nonce: [UInt8]) throws -> [UInt8] {
         guard data.withUnsafeBytes({ UTF8Validation.isValid($0) }) else { throw EnvelopeError.notUTF8 }
-        let plaintext = safe ? padded(data) : data
+        let plaintext = padding == .encryptSafely ? padded(data) : data
         let key = try X25519.sharedKey(ourSecret: ephemeral.secretKey, theirPublic: recipient)
         let box = SecretBox.seal(plaintext, nonce: nonce, key: key)
         return JSONWriter.object([
@@ -57,8 +70,14 @@ public enum EthEnvelope {
     }
 
     /// eth_decrypt: `text` is the envelope JSON or its `0x`-hex form (surrounding white space
-    /// ignored). With `safe`, returns decryptSafely's `.data`. The result is UTF-8.
-    public static func decrypt(_ text: [UInt8], with recipient: KeyPair, safe: Bool) throws -> SecretBytes {
+    /// ignored). With `padding: .encryptSafely`, returns decryptSafely's `.data`. The result is
+    /// UTF-8.
+    /// - Throws: `EnvelopeError` for an envelope that is malformed (`notJSON`, `badHex`,
+    ///   `missingField`, `unsupportedVersion`, `badBase64`, `badLength`), that does not open
+    ///   (`authenticationFailed`) or whose plaintext is not UTF-8 (`notUTF8`) or, with
+    ///   `.encryptSafely`, not encryptSafely's JSON (`safeInner`);
+    ///   `SealedBoxError.invalidPublicKey` for a low-order ephemeral key.
+    public static func decrypt(_ text: [UInt8], with recipient: KeyPair, padding: Padding) throws -> SecretBytes {
         let json = try jsonForm(text)
         let parts = try json.withUnsafeBytes { raw -> (nonce: [UInt8], ephemeral: PublicKey, box: [UInt8]) in
             let doc: JSONDocument
@@ -83,11 +102,12 @@ public enum EthEnvelope {
             throw EnvelopeError.authenticationFailed
         }
         guard plaintext.withUnsafeBytes({ UTF8Validation.isValid($0) }) else { throw EnvelopeError.notUTF8 }
-        return safe ? try unpadded(plaintext) : plaintext
+        return padding == .encryptSafely ? try unpadded(plaintext) : plaintext
     }
 
     /// The envelope's JSON text, from the JSON or its `0x`-hex form (surrounding white space
     /// ignored): what eth_decrypt is sent, as `0x` + hex of these bytes.
+    /// - Throws: `EnvelopeError.badHex` when the `0x` form is not hexadecimal.
     public static func jsonForm(_ text: [UInt8]) throws -> [UInt8] {
         let json = trimmed(text)
         guard json.count >= 2, json[0] == UInt8(ascii: "0"), json[1] | 0x20 == UInt8(ascii: "x") else { return json }
@@ -95,7 +115,9 @@ public enum EthEnvelope {
         return raw.exposedBytes()
     }
 
-    /// decryptSafely: the plaintext is `{"data": "...", "padding": "..."}`; returns `.data`.
+    /// decryptSafely: the plaintext is `{"data": "...", "padding": "..."}`; returns `.data`
+    /// (`decrypt(_:with:padding:)` with `.encryptSafely` calls this).
+    /// - Throws: `EnvelopeError.safeInner` when the plaintext is not such JSON.
     public static func unpadded(_ plaintext: SecretBytes) throws -> SecretBytes {
         try plaintext.withUnsafeBytes { raw in
             let doc: JSONDocument
@@ -114,17 +136,28 @@ public enum EthEnvelope {
     }
 }
 
+/// Why an eth-sig-util envelope could not be made or opened.
 public enum EnvelopeError: NBKeyError, Equatable {
+    /// The envelope text is not a JSON object.
     case notJSON
+    /// The envelope's `0x` form has a character that is not a hex digit, or an odd count.
     case badHex
+    /// The envelope has no string field of this name.
     case missingField(String)
+    /// The `version` field is not `x25519-xsalsa20-poly1305`.
     case unsupportedVersion
+    /// This field is not valid base64.
     case badBase64(String)
+    /// This field decodes to the wrong number of bytes.
     case badLength(String, expected: Int, got: Int)
+    /// The box did not open: sealed to another key, or changed.
     case authenticationFailed
+    /// The data to encrypt, or the plaintext opened, is not UTF-8 text.
     case notUTF8
+    /// The plaintext is not encryptSafely's `{"data","padding"}` JSON.
     case safeInner
 
+    /// The error as one line for the user.
     public var message: String {
         switch self {
         case .notJSON: return "envelope is not a JSON object"

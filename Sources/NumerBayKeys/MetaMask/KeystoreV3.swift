@@ -58,7 +58,7 @@ public enum KeystoreV3 {
     package static func deriveKey(_ p: Parsed, password: SecretBytes) throws -> SecretBytes {
         switch p.kdf {
         case .pbkdf2(let c):
-            return Libcrypto.pbkdf2(password: password, salt: SecretBytes(copying: p.salt), iterations: c, sha512: false, length: 32)
+            return Libcrypto.pbkdf2(password: password, salt: SecretBytes(copying: p.salt), iterations: c, digest: .sha256, length: 32)
         case .scrypt(let n, let r, let pp):
             // libsodium's low-level scrypt computes parameters that break RFC 7914's n < 2^(16r),
             // which the published test vector (n = 2^18, r = 1) does; OpenSSL refuses them.

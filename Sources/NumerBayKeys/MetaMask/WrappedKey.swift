@@ -9,7 +9,7 @@ public enum WrappedKeyV1 {
     public static func wrap(_ key: KeyPair, with wallet: some EthereumWallet) throws -> [UInt8] {
         let recipient = try wallet.encryptionPublicKey(purpose: .lockV1)
         let plaintext = decimalList(key.secretKey)
-        let envelope = try EthEnvelope.encrypt(plaintext, to: recipient, safe: false)
+        let envelope = try EthEnvelope.encrypt(plaintext, to: recipient, padding: .none)
         let back: SecretBytes
         do {
             back = try wallet.decrypt(envelope: envelope, purpose: .confirmV1)

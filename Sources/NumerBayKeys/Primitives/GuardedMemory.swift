@@ -26,7 +26,7 @@ enum GuardedMemory {
             return nil
         }
         // Locking pages that are already locked succeeds: only a real failure is reported.
-        if !lockFailed.load(ordering: .relaxed), sodium_mlock(pointer, size) != 0 {
+        if !lockFailed.load(ordering: .relaxed), !Sodium.succeeded(sodium_mlock(pointer, size)) {
             lockFailed.store(true, ordering: .relaxed)
         }
         return pointer

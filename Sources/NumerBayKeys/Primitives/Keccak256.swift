@@ -18,6 +18,7 @@ public enum Keccak256 {
     private static let rotations: [UInt64] = [1, 3, 6, 10, 15, 21, 28, 36, 45, 55, 2, 14, 27, 41, 56, 8, 25, 43, 62, 18, 39, 61, 20, 44]
     private static let piLanes = [10, 7, 11, 17, 18, 3, 5, 16, 8, 21, 24, 4, 15, 23, 19, 13, 12, 2, 20, 14, 22, 9, 6, 1]
 
+    /// The 32-byte Keccak-256 digest of `message`.
     public static func hash<C: Collection>(_ message: C) -> [UInt8] where C.Element == UInt8 {
         var state = [UInt64](repeating: 0, count: 25)
         var block = [UInt8](repeating: 0, count: rate)

@@ -17,15 +17,18 @@ enum Secp256k1 {
         return ctx
     }()
 
-    /// libsecp256k1 returns 1 for success.
+    /// libsecp256k1's convention, in one place: 1 is success (or "valid"), 0 failure.
+    static func succeeded(_ rc: Int32) -> Bool { rc == 1 }
+
+    /// For calls that cannot fail on valid arguments: a failure is a libsecp256k1 bug.
     static func mustSucceed(_ rc: Int32, _ what: StaticString) {
-        if rc != 1 { preconditionFailure("libsecp256k1 \(what) failed on valid arguments") }
+        if !succeeded(rc) { preconditionFailure("libsecp256k1 \(what) failed on valid arguments") }
     }
 
     /// True when `key` is 32 bytes and 1 ≤ key < n.
     static func isValidSecretKey(_ key: SecretBytes) -> Bool {
         key.count == 32 && key.withUnsafeBytes {
-            secp256k1_ec_seckey_verify(context, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) == 1
+            succeeded(secp256k1_ec_seckey_verify(context, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)))
         }
     }
 
@@ -77,9 +80,9 @@ enum Secp256k1 {
     static func recover(digest: [UInt8], rs: [UInt8], recoveryID: Int32) -> [UInt8]? {
         guard digest.count == 32, rs.count == 64, (0...3).contains(recoveryID) else { return nil }
         var sig = secp256k1_ecdsa_recoverable_signature()
-        guard secp256k1_ecdsa_recoverable_signature_parse_compact(context, &sig, rs, recoveryID) == 1 else { return nil }
+        guard succeeded(secp256k1_ecdsa_recoverable_signature_parse_compact(context, &sig, rs, recoveryID)) else { return nil }
         var pubkey = secp256k1_pubkey()
-        guard secp256k1_ecdsa_recover(context, &pubkey, &sig, digest) == 1 else { return nil }
+        guard succeeded(secp256k1_ecdsa_recover(context, &pubkey, &sig, digest)) else { return nil }
         return serialize(pubkey)
     }
 }
@@ -96,8 +99,8 @@ extension Secp256k1 {
         precondition(key.count == 32 && tweak.count == 32 && isValidSecretKey(key))
         return key.withUnsafeMutableBytes { k in
             tweak.withUnsafeBytes { t in
-                secp256k1_ec_seckey_tweak_add(context, k.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                                              t.baseAddress!.assumingMemoryBound(to: UInt8.self)) == 1
+                succeeded(secp256k1_ec_seckey_tweak_add(context, k.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                                        t.baseAddress!.assumingMemoryBound(to: UInt8.self)))
             }
         }
     }

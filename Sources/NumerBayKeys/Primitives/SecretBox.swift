@@ -25,6 +25,6 @@ package enum SecretBox {
                                            k.baseAddress!.assumingMemoryBound(to: UInt8.self))
             }
         }
-        return rc == 0 ? out : nil
+        return Sodium.succeeded(rc) ? out : nil
     }
 }

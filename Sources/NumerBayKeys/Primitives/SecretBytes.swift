@@ -5,6 +5,7 @@ internal import CSodium
 public final class SecretBytes: @unchecked Sendable, CustomStringConvertible {
     private let storage: UnsafeMutableRawBufferPointer
     private let guarded: Bool
+    /// The secret's length in bytes.
     public let count: Int
 
     /// True once a secret could not be locked in memory (it may reach swap): the program says
@@ -34,6 +35,7 @@ public final class SecretBytes: @unchecked Sendable, CustomStringConvertible {
         UnsafeMutableRawBufferPointer(rebasing: storage[0..<count]).copyBytes(from: bytes)
     }
 
+    /// `count` bytes from libsodium's CSPRNG, made in place.
     public static func random(count: Int) -> SecretBytes {
         let s = SecretBytes(count: count)
         s.withUnsafeMutableBytes { randombytes_buf($0.baseAddress!, $0.count) }
@@ -49,11 +51,13 @@ public final class SecretBytes: @unchecked Sendable, CustomStringConvertible {
         }
     }
 
-    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    /// The bytes, for the duration of `body` only. Package access: no pointer in the public API.
+    package func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try body(UnsafeRawBufferPointer(rebasing: storage[0..<count]))
     }
 
-    public func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+    /// The bytes, writable, for the duration of `body` only.
+    package func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
         try body(UnsafeMutableRawBufferPointer(rebasing: storage[0..<count]))
     }
 
@@ -63,11 +67,12 @@ public final class SecretBytes: @unchecked Sendable, CustomStringConvertible {
         return withUnsafeBytes { SecretBytes(copying: $0[range]) }
     }
 
+    /// Whether both hold the same bytes, in time that depends on the length only (sodium_memcmp).
     public func constantTimeEquals(_ other: SecretBytes) -> Bool {
         guard count == other.count else { return false }
         if count == 0 { return true }
         return withUnsafeBytes { a in
-            other.withUnsafeBytes { b in sodium_memcmp(a.baseAddress!, b.baseAddress!, count) == 0 }
+            other.withUnsafeBytes { b in Sodium.succeeded(sodium_memcmp(a.baseAddress!, b.baseAddress!, count)) }
         }
     }
 
@@ -75,6 +80,7 @@ public final class SecretBytes: @unchecked Sendable, CustomStringConvertible {
     /// the user asked for (a key file they export), never for logging.
     public func exposedBytes() -> [UInt8] { withUnsafeBytes { Array($0) } }
 
+    /// The length alone, never the bytes.
     public var description: String { "SecretBytes(\(count) bytes, redacted)" }
 }
 

@@ -88,6 +88,6 @@ package final class SecretboxStream: @unchecked Sendable {
     /// Constant-time comparison of the computed tag with `expected`.
     package func verify(_ expected: [UInt8]) -> Bool {
         let computed = tag()
-        return expected.count == Sizes.secretboxTag && crypto_verify_16(computed, expected) == 0
+        return expected.count == Sizes.secretboxTag && Sodium.succeeded(crypto_verify_16(computed, expected))
     }
 }

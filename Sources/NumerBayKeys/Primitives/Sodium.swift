@@ -8,14 +8,23 @@ package enum Sodium {
         precondition(initialized, "libsodium failed to initialise (sodium_init < 0)")
     }
 
-    /// libsodium returns 0 for success; anything else becomes `error`.
+    /// libsodium's convention, in one place: 0 is success (or "equal", "verified"), anything
+    /// else failure.
+    package static func succeeded(_ rc: Int32) -> Bool { rc == 0 }
+
+    /// A failure becomes `error`.
     package static func check(_ rc: Int32, _ error: @autoclosure () -> Error) throws {
-        if rc != 0 { throw error() }
+        if !succeeded(rc) { throw error() }
+    }
+
+    /// The same with a typed error, for callers that throw one error type.
+    package static func check<E: Error>(_ rc: Int32, orThrow error: @autoclosure () -> E) throws(E) {
+        if !succeeded(rc) { throw error() }
     }
 
     /// For calls that cannot fail on valid arguments: a failure is a libsodium bug.
     package static func mustSucceed(_ rc: Int32, _ what: StaticString) {
-        if rc != 0 { preconditionFailure("libsodium \(what) failed on valid arguments") }
+        if !succeeded(rc) { preconditionFailure("libsodium \(what) failed on valid arguments") }
     }
 
     package static func randomBytes(_ count: Int) -> [UInt8] {
@@ -32,7 +41,7 @@ package enum Sodium {
 
     /// Constant-time comparison (sodium_memcmp) of two byte strings of the same length.
     package static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        a.count == b.count && (a.isEmpty || sodium_memcmp(a, b, a.count) == 0)
+        a.count == b.count && (a.isEmpty || succeeded(sodium_memcmp(a, b, a.count)))
     }
 }
 

@@ -2,8 +2,12 @@ internal import CSodium
 
 /// Somebody's X25519 public key (a NumerBay public key or a MetaMask encryption public key).
 public struct PublicKey: Equatable, Sendable {
+    /// The 32 bytes.
     public let bytes: [UInt8]
 
+    /// A key of 32 bytes. Any 32 bytes are taken; a low-order point fails later, when a box is
+    /// sealed to it or opened with it.
+    /// - Throws: `KeyError.badLength` unless there are 32 bytes.
     public init(bytes: [UInt8]) throws {
         guard bytes.count == Sizes.publicKey else {
             throw KeyError.badLength(what: "public key", expected: Sizes.publicKey, got: bytes.count)
@@ -11,6 +15,9 @@ public struct PublicKey: Equatable, Sendable {
         self.bytes = bytes
     }
 
+    /// A key in standard base64 (how NumerBay and MetaMask show it).
+    /// - Throws: `KeyError.hexNotBase64` for 64 hex digits, `KeyError.badEncoding` for text
+    ///   that is not canonical base64, `KeyError.badLength` unless it decodes to 32 bytes.
     public init(base64: String) throws {
         // 64 hex digits are also valid base64 (of 48 bytes): say what they really are.
         let digits = base64.hasPrefix("0x") ? base64.dropFirst(2) : Substring(base64)
@@ -19,15 +26,19 @@ public struct PublicKey: Equatable, Sendable {
         try self.init(bytes: raw)
     }
 
+    /// Standard base64 with padding (44 characters).
     public var base64: String { Base64.encode(bytes) }
 }
 
 /// An X25519 key pair as `nacl.box.keyPair()` makes it: the secret is stored unclamped.
 public final class KeyPair: Sendable {
+    /// The public half, derived from `secretKey`.
     public let publicKey: PublicKey
+    /// The 32-byte X25519 secret, as stored (unclamped).
     public let secretKey: SecretBytes
 
     /// Derives the public key from `secretKey` (any 32 bytes; X25519 clamps internally).
+    /// - Throws: `KeyError.badLength` unless `secretKey` has 32 bytes.
     public init(secretKey: SecretBytes) throws {
         guard secretKey.count == Sizes.secretKey else {
             throw KeyError.badLength(what: "private key", expected: Sizes.secretKey, got: secretKey.count)
@@ -43,6 +54,7 @@ public final class KeyPair: Sendable {
         publicKey = try PublicKey(bytes: pk)
     }
 
+    /// A new key pair, its secret from libsodium's CSPRNG.
     public static func generate() -> KeyPair {
         Sodium.initialize()
         // The secret goes straight into wiped memory.
@@ -53,7 +65,7 @@ public final class KeyPair: Sendable {
 package enum X25519 {
     /// crypto_box_beforenm: HSalsa20 of the X25519 shared secret. Fails for low-order points,
     /// whose shared secret would be all zero.
-    package static func sharedKey(ourSecret: SecretBytes, theirPublic: PublicKey) throws -> SecretBytes {
+    package static func sharedKey(ourSecret: SecretBytes, theirPublic: PublicKey) throws(SealedBoxError) -> SecretBytes {
         let k = SecretBytes(count: Sizes.sharedKey)
         let rc: Int32 = k.withUnsafeMutableBytes { kp in
             ourSecret.withUnsafeBytes { sk in
@@ -61,7 +73,7 @@ package enum X25519 {
                                     sk.baseAddress!.assumingMemoryBound(to: UInt8.self))
             }
         }
-        try Sodium.check(rc, SealedBoxError.invalidPublicKey)
+        try Sodium.check(rc, orThrow: SealedBoxError.invalidPublicKey)
         return k
     }
 }

@@ -74,6 +74,6 @@ extension EthAccount: EthereumWallet {
     }
 
     public func decrypt(envelope json: [UInt8], purpose: WalletPurpose) throws -> SecretBytes {
-        try EthEnvelope.decrypt(json, with: encryptionKeyPair, safe: false)
+        try EthEnvelope.decrypt(json, with: encryptionKeyPair, padding: .none)
     }
 }
