@@ -24,6 +24,24 @@ struct DocumentationExampleTests {
         }
     }
 
+    @Test func sealedBoxes() throws {
+        // docs: SealedBoxes
+        let buyer = KeyPair.generate()
+        let sealed = try SealedBox.seal(Array("era,prediction\n1,0.51\n".utf8), to: buyer.publicKey)
+
+        let opener = try Opener(header: Array(sealed[..<SealedBox.overhead]), with: buyer)
+        let chunks = stride(from: SealedBox.overhead, to: sealed.count, by: 8).map {
+            Array(sealed[$0..<min($0 + 8, sealed.count)])
+        }
+        for chunk in chunks { opener.authenticate(chunk) }
+        try opener.finishAuthentication()
+        var plaintext: [UInt8] = []
+        for (index, chunk) in chunks.enumerated() { plaintext += try opener.decrypt(chunk, index: index) }
+        // end docs
+        #expect(plaintext == Array("era,prediction\n1,0.51\n".utf8))
+        #expect(try SealedBox.open(sealed, with: buyer) == plaintext)
+    }
+
     @Test func ethereumAccounts() throws {
         // docs: EthereumAccounts
         let mnemonic = SecretBytes(copying: Array("test test test test test test test test test test test junk".utf8))
@@ -70,7 +88,7 @@ struct DocumentationExampleTests {
                 checked += 1
             }
         }
-        #expect(checked >= 3)
+        #expect(checked >= 4)
     }
 
     static func dedented(_ text: String) -> String {
