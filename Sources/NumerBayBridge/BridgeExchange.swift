@@ -105,7 +105,7 @@ final class BridgeExchange: @unchecked Sendable {
     func next() -> [UInt8] {
         locked {
             pageSeen = true
-            var out = JSONObjectWriter()
+            var out = JSONWriter()
             switch (ending, failure, pending) {
             case (.done?, _, _):
                 endingDelivered = true

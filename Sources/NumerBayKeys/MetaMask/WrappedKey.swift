@@ -92,7 +92,10 @@ public enum WrappedKeyV2 {
 
     private static func seal(_ key: KeyPair, message: String, storageKey: SecretBytes, nonce: [UInt8]) -> [UInt8] {
         let box = SecretBox.seal(innerJSON(key.secretKey), nonce: nonce, key: storageKey)
-        return JSONWriter.object([("data", Base64.encode(nonce + box)), ("salt", message)])
+        var w = JSONWriter()
+        w.add("data", Base64.encode(nonce + box))
+        w.add("salt", message)
+        return w.bytes
     }
 
     /// keccak256 of the 65 signature bytes. Here the signature is as secret as the key it
@@ -109,15 +112,9 @@ public enum WrappedKeyV2 {
 
     /// `{"data":"<base64 private key>"}`.
     package static func innerJSON(_ secret: SecretBytes) -> SecretBytes {
-        let b64 = Base64.encodeSecret(secret)
-        let prefix = Array("{\"data\":\"".utf8), suffix = Array("\"}".utf8)
-        let out = SecretBytes(count: prefix.count + b64.count + suffix.count)
-        out.withUnsafeMutableBytes { o in
-            o.copyBytes(from: prefix)
-            b64.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: o[prefix.count...]).copyBytes(from: $0) }
-            UnsafeMutableRawBufferPointer(rebasing: o[(prefix.count + b64.count)...]).copyBytes(from: suffix)
-        }
-        return out
+        var w = JSONWriter()
+        w.add("data", secret: Base64.encodeSecret(secret))
+        return w.secretBytes
     }
 
     public struct Unwrapped {
@@ -142,11 +139,9 @@ public enum WrappedKeyV2 {
         }
         guard let (inner, v) = opened else { throw WrapError.wrongWallet }
         let secret: SecretBytes = try inner.withUnsafeBytes { raw in
-            let doc: JSONDocument
-            do { doc = try JSONDocument(parsing: raw) } catch { throw WrapError.v2Format("inner plaintext is not JSON") }
-            guard let b64 = doc.secretStringBytes(doc.root.member("data")) else {
-                throw WrapError.v2Format("inner plaintext has no \"data\" string")
-            }
+            let noData = WrapError.v2Format("inner plaintext has no \"data\" string")
+            let inner = try JSONObject(parsing: raw, invalid: { _ in WrapError.v2Format("inner plaintext is not JSON") }, notAnObject: noData)
+            let b64 = try inner.secretString("data", orThrow: noData)
             guard let key = b64.withUnsafeBytes({ Base64.decodeSecret(bytes: $0) }), key.count == Sizes.secretKey else {
                 throw WrapError.v2Format("inner private key is not base64 of 32 bytes")
             }
@@ -157,11 +152,10 @@ public enum WrappedKeyV2 {
 
     private static func parse(_ stored: [UInt8]) throws -> (message: String, nonce: [UInt8], box: [UInt8]) {
         try stored.withUnsafeBytes { raw in
-            let doc: JSONDocument
-            do { doc = try JSONDocument(parsing: raw) } catch { throw WrapError.v2Format("not JSON") }
-            guard case .object = doc.root else { throw WrapError.v2Format("not a JSON object") }
-            guard let data = doc.string(doc.root.member("data")) else { throw WrapError.v2Format("no \"data\" string") }
-            guard let salt = doc.string(doc.root.member("salt")) else { throw WrapError.v2Format("no \"salt\" string") }
+            let object = try JSONObject(parsing: raw, invalid: { _ in WrapError.v2Format("not JSON") },
+                                        notAnObject: WrapError.v2Format("not a JSON object"))
+            let data = try object.string("data", orThrow: WrapError.v2Format("no \"data\" string"))
+            let salt = try object.string("salt", orThrow: WrapError.v2Format("no \"salt\" string"))
             guard salt.hasPrefix(saltPrefix), let saltBytes = Base64.decode(String(salt.dropFirst(saltPrefix.count))),
                   saltBytes.count == 32 else {
                 throw WrapError.v2Format("salt is not \"\(saltPrefix.replacingNewlines)\" + base64 of 32 bytes")
@@ -207,28 +201,23 @@ public struct WrappedKeyInput {
             return
         }
         candidates = try text.withUnsafeBytes { raw -> [Candidate] in
-            let doc: JSONDocument
-            do { doc = try JSONDocument(parsing: raw) } catch let e as JSONError { throw WrapError.inputFormat(e.message) }
-            guard case .object = doc.root else { throw WrapError.inputFormat("not a JSON object") }
+            let object = try JSONObject(parsing: raw, invalid: { WrapError.inputFormat($0.message) },
+                                        notAnObject: WrapError.inputFormat("not a JSON object"))
             func publicKey(_ field: String) throws -> PublicKey? {
-                guard let v = doc.root.member(field) else { return nil }
-                if case .null = v { return nil }
-                guard let s = doc.string(v), let pk = try? PublicKey(base64: s) else {
-                    throw WrapError.inputFormat("\(field) is not base64 of 32 bytes")
-                }
+                let notAKey = WrapError.inputFormat("\(field) is not base64 of 32 bytes")
+                guard let s = try object.optionalString(field, orThrow: notAKey) else { return nil }
+                guard let pk = try? PublicKey(base64: s) else { throw notAKey }
                 return pk
             }
             var found: [Candidate] = []
             for (field, pkField, scheme) in [("encrypted_private_key_v2", "public_key_v2", Scheme.v2),
                                              ("encrypted_private_key", "public_key", Scheme.v1)] {
-                guard let v = doc.root.member(field) else { continue }
-                if case .null = v { continue }
-                guard let s = doc.stringBytes(v) else { throw WrapError.inputFormat("\(field) is not a string") }
+                guard let s = try object.optionalStringBytes(field, orThrow: WrapError.inputFormat("\(field) is not a string")) else { continue }
                 found.append(Candidate(scheme: scheme, stored: s, expectedPublicKey: try publicKey(pkField)))
             }
             if !found.isEmpty { return found }
-            if doc.root.member("version") != nil { return [Candidate(scheme: .v1, stored: text, expectedPublicKey: nil)] }
-            if doc.root.member("salt") != nil || doc.root.member("data") != nil {
+            if object.contains("version") { return [Candidate(scheme: .v1, stored: text, expectedPublicKey: nil)] }
+            if object.contains("salt") || object.contains("data") {
                 return [Candidate(scheme: .v2, stored: text, expectedPublicKey: nil)]
             }
             throw WrapError.inputFormat("no encrypted_private_key or encrypted_private_key_v2, and not a wrapped key")

@@ -15,8 +15,7 @@ public enum ProtectedKeyFile {
     /// True when `file` is a JSON object whose "format" is ours (it may still be malformed).
     public static func isProtected(_ file: SecretBytes) -> Bool {
         file.withUnsafeBytes { raw in
-            guard let doc = try? JSONDocument(parsing: raw) else { return false }
-            return doc.root.member("format") != nil
+            JSONObject(parsing: raw)?.contains("format") ?? false
         }
     }
 
@@ -30,32 +29,31 @@ public enum ProtectedKeyFile {
         let key = try deriveKey(passphrase, salt: salt, opsLimit: opsLimit, memLimit: memLimit)
         let box = SecretBox.seal(KeyFile.serialize(pair), nonce: nonce, key: key)
         var w = JSONWriter()
-        w.raw("{\"format\":"); w.string(format)
-        w.raw(",\"public_key\":"); w.string(pair.publicKey.base64)
-        w.raw(",\"kdf\":\"argon2id\",\"opslimit\":\(opsLimit),\"memlimit\":\(memLimit),\"salt\":"); w.string(Base64.encode(salt))
-        w.raw(",\"nonce\":"); w.string(Base64.encode(nonce))
-        w.raw(",\"ciphertext\":"); w.string(Base64.encode(box))
-        w.raw("}")
+        w.add("format", format)
+        w.add("public_key", pair.publicKey.base64)
+        w.add("kdf", "argon2id")
+        w.add("opslimit", opsLimit)
+        w.add("memlimit", memLimit)
+        w.add("salt", Base64.encode(salt))
+        w.add("nonce", Base64.encode(nonce))
+        w.add("ciphertext", Base64.encode(box))
         return w.bytes
     }
 
     public static func unprotect(_ file: SecretBytes, passphrase: SecretBytes) throws -> KeyPair {
         let (publicKey, salt, nonce, box, ops, mem) = try file.withUnsafeBytes { raw in
-            let doc: JSONDocument
-            do { doc = try JSONDocument(parsing: raw) } catch { throw ProtectedKeyError.format("not JSON") }
-            guard doc.string(doc.root.member("format")) == format else {
-                throw ProtectedKeyError.format("format is not \(format)")
-            }
-            guard doc.string(doc.root.member("kdf")) == "argon2id" else { throw ProtectedKeyError.format("kdf is not argon2id") }
+            let notOurs = ProtectedKeyError.format("format is not \(format)")
+            let object = try JSONObject(parsing: raw, invalid: { _ in ProtectedKeyError.format("not JSON") }, notAnObject: notOurs)
+            guard object.string("format") == format else { throw notOurs }
+            guard object.string("kdf") == "argon2id" else { throw ProtectedKeyError.format("kdf is not argon2id") }
             func b64(_ name: String, _ length: Int?) throws -> [UInt8] {
-                guard let s = doc.string(doc.root.member(name)), let v = Base64.decode(s), length == nil || v.count == length else {
+                guard let s = object.string(name), let v = Base64.decode(s), length == nil || v.count == length else {
                     throw ProtectedKeyError.format("\(name) is not valid base64\(length.map { " of \($0) bytes" } ?? "")")
                 }
                 return v
             }
-            guard let ops = doc.int(doc.root.member("opslimit")), let mem = doc.int(doc.root.member("memlimit")) else {
-                throw ProtectedKeyError.format("no opslimit or memlimit")
-            }
+            let noLimits = ProtectedKeyError.format("no opslimit or memlimit")
+            let ops = try object.int("opslimit", orThrow: noLimits), mem = try object.int("memlimit", orThrow: noLimits)
             return (try PublicKey(bytes: b64("public_key", 32)), try b64("salt", Argon2id.saltLength),
                     try b64("nonce", Sizes.secretboxNonce), try b64("ciphertext", nil), ops, mem)
         }

@@ -50,44 +50,29 @@ public struct Recipient: Equatable, Sendable {
             var out: [Recipient] = []
             var unusable: [UnusableOrder] = []
             func visit(_ value: JSONValue) throws {
-                switch value {
-                case .object(let members):
-                    if let pkValue = value.member("buyer_public_key") {
-                        var id: String?
-                        switch value.member("id") {
-                        case .number(let r)?: id = String(decoding: raw[r], as: UTF8.self)
-                        case .string?: id = doc.string(value.member("id"))
-                        default: id = nil
-                        }
-                        if let i = id, i.isEmpty || !i.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
-                            throw RecipientError.json("order id \"\(i)\" cannot name a file")
-                        }
-                        guard let text = doc.string(pkValue), let key = try? PublicKey(base64: text) else {
-                            let why = pkValue.isNull ? "has no buyer_public_key" : "buyer_public_key is not base64 of 32 bytes"
-                            unusable.append(UnusableOrder(id: id ?? "without id", reason: why))
-                            return
-                        }
-                        out.append(Recipient(publicKey: key, orderID: id))
-                    } else {
-                        for m in members { try visit(m.value) }
+                if let order = doc.object(value), order.contains("buyer_public_key") {
+                    let id = order.numberText("id") ?? order.string("id")
+                    if let i = id, i.isEmpty || !i.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+                        throw RecipientError.json("order id \"\(i)\" cannot name a file")
                     }
-                case .array(let items):
-                    for item in items { try visit(item) }
-                default:
-                    break
+                    guard let text = order.string("buyer_public_key"), let key = try? PublicKey(base64: text) else {
+                        let why = order.isAbsentOrNull("buyer_public_key") ? "has no buyer_public_key" : "buyer_public_key is not base64 of 32 bytes"
+                        unusable.append(UnusableOrder(id: id ?? "without id", reason: why))
+                        return
+                    }
+                    out.append(Recipient(publicKey: key, orderID: id))
+                    return
+                }
+                switch value {
+                case .object(let members): for m in members { try visit(m.value) }
+                case .array(let items): for item in items { try visit(item) }
+                default: break
                 }
             }
             try visit(doc.root)
             guard !out.isEmpty || !unusable.isEmpty else { throw RecipientError.empty }
             return (out, unusable)
         }
-    }
-}
-
-private extension JSONValue {
-    var isNull: Bool {
-        if case .null = self { return true }
-        return false
     }
 }
 
