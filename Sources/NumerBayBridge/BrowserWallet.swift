@@ -11,22 +11,29 @@ public final class BrowserWallet: EthereumWallet {
         public var timeoutSeconds: Double
         /// Called once with the page's URL, which holds the session secret.
         public var showURL: (String) -> Void
+        /// The hint the page shows under an error, if any: what to do about it is the host
+        /// program's to say (a command line names its own options).
+        public var hint: @Sendable (any NBKeyError) -> String?
 
-        public init(port: Int = 0, timeoutSeconds: Double = 300, showURL: @escaping (String) -> Void) {
+        /// Options with the defaults above, no hints unless `hint` gives them.
+        public init(port: Int = 0, timeoutSeconds: Double = 300, showURL: @escaping (String) -> Void,
+                    hint: @escaping @Sendable (any NBKeyError) -> String? = { _ in nil }) {
             self.port = port
             self.timeoutSeconds = timeoutSeconds
             self.showURL = showURL
+            self.hint = hint
         }
     }
 
     private let options: Options
-    private let exchange = BridgeExchange()
+    private let exchange: BridgeExchange
     private var server: BridgeServer?
     private var deadline: Deadline?
     private var account: (address: EthAddress, text: String)?
 
     public init(options: Options) {
         self.options = options
+        exchange = BridgeExchange(hint: options.hint)
     }
 
     /// The wallet's name as the page reported it (EIP-6963), once connected.
@@ -114,7 +121,7 @@ public final class BrowserWallet: EthereumWallet {
     public func end(error: (any NBKeyError)?) {
         guard let server else { return }
         if let error {
-            exchange.end(.failed(message: error.message, hint: error.hint), grace: 2)
+            exchange.end(.failed(message: error.message, hint: options.hint(error)), grace: 2)
         } else {
             exchange.end(.done, grace: 2)
         }
@@ -169,25 +176,6 @@ public enum BridgeError: NBKeyError, Equatable {
         case .badAnswer(let method, let expected): return "the wallet's answer to \(method) is not \(expected)"
         case .timeout(let seconds): return "no answer from the browser wallet within \(seconds) seconds"
         case .cannotStart(let reason): return "cannot start the local bridge server: \(reason)"
-        }
-    }
-
-    public var hint: String? {
-        switch self {
-        case .decryptDenied:
-            return "MetaMask also gives this answer when it could not read the request: if you approved, "
-                + "the envelope is malformed or was made for another account"
-        case .unsupported:
-            return "hardware wallets and MetaMask Mobile cannot do v1 (eth_decrypt, eth_getEncryptionPublicKey): "
-                + "use v2 (wrap --scheme v2; unwrap a profile's encrypted_private_key_v2)"
-        case .noWallet:
-            return "open the URL in the browser that has your wallet extension (MetaMask, Rabby, Brave, …)"
-        case .accountsChanged:
-            return "select the account you want in the wallet, then run the command again"
-        case .timeout:
-            return "open the URL printed above in the browser that has your wallet, or raise --browser-timeout"
-        default:
-            return nil
         }
     }
 }

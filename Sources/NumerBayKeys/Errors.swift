@@ -1,12 +1,13 @@
-/// Every error the library throws is one of these small enums. `message` is the user-facing line
-/// (lowercase, no final period, never a secret); `hint` an optional second line.
+/// What every error of the NumerBay libraries is: a small enum, one per area, whose cases carry
+/// the facts (a path, a field, a length) and never a secret. What to do about an error is the
+/// program's to say: the libraries give no hints, and name no command or option.
 public protocol NBKeyError: Error, CustomStringConvertible {
+    /// One line for a person: lowercase, no final period, never a secret.
     var message: String { get }
-    var hint: String? { get }
 }
 
 extension NBKeyError {
-    public var hint: String? { nil }
+    /// The `message`.
     public var description: String { message }
 }
 
@@ -27,9 +28,6 @@ public enum SealedBoxError: NBKeyError, Equatable {
         case .invalidPublicKey: return "invalid public key: a low-order X25519 point"
         case .tooLarge(let n): return "a file of \(n) bytes is too large to seal: the sealed file would exceed 2^63 - 1 bytes"
         }
-    }
-    public var hint: String? {
-        self == .authenticationFailed ? "check that you used the key file of the account that bought this file" : nil
     }
 }
 
@@ -113,13 +111,6 @@ public enum FileError: NBKeyError, Equatable {
         case .isDirectory(let path): let p = DisplayText.quoted(path); return "\(p) is a directory"
         case .notReplaceable(let path): let p = DisplayText.quoted(path); return "\(p) is not a regular file, a symlink, a character device or a FIFO"
         case .cannotStartThread(let r): return "cannot start a thread: \(r)"
-        }
-    }
-    public var hint: String? {
-        switch self {
-        case .exists: return "use --force to replace it"
-        case .sameFile: return "use --in-place to replace the input after it authenticates"
-        default: return nil
         }
     }
 }

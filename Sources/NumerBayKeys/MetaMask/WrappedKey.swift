@@ -275,8 +275,4 @@ public enum WrapError: NBKeyError, Equatable {
         case .v1CheckFailed: return "the wallet could not open the v1 wrapped key it was just given: its encryption public key is wrong"
         }
     }
-
-    public var hint: String? {
-        self == .wrongWallet ? "check that the wallet source is the account registered on NumerBay ('nbkey wallet address')" : nil
-    }
 }
