@@ -4,6 +4,7 @@ import NumerBayKeys
 /// (docs/BRIDGE.md). The server starts at the first request; `end` tells the page how the
 /// command ended. Answers are checked by the callers (`verifiedPersonalSign`, the v1 round trip).
 public final class BrowserWallet: EthereumWallet {
+    /// How the bridge is served and what it says around the exchange.
     public struct Options {
         /// 0: any free port.
         public var port: Int
@@ -31,6 +32,7 @@ public final class BrowserWallet: EthereumWallet {
     private var deadline: Deadline?
     private var account: (address: EthAddress, text: String)?
 
+    /// A wallet not yet reached: nothing is served until the first request.
     public init(options: Options) {
         self.options = options
         exchange = BridgeExchange(hint: options.hint)
@@ -67,6 +69,8 @@ public final class BrowserWallet: EthereumWallet {
         return String(decoding: bytes.exposedBytes(), as: UTF8.self)
     }
 
+    /// eth_requestAccounts once; the first account, kept for the later requests.
+    /// - Throws: `BridgeError`.
     public func connectedAddress() throws -> EthAddress {
         if let account { return account.address }
         let purpose = WalletPurpose(title: "Connect your wallet", detail: "nbkey needs to know which account to use. Nothing is signed yet.")
@@ -82,6 +86,8 @@ public final class BrowserWallet: EthereumWallet {
         return address
     }
 
+    /// personal_sign through the page; the signature is not checked here (`verifiedPersonalSign`).
+    /// - Throws: `BridgeError`.
     public func personalSign(_ message: [UInt8], purpose: WalletPurpose) throws -> PersonalSignature {
         let account = try connectedText()
         // Data first, then the address: MetaMask guesses the order otherwise (FORMATS.md §9).
@@ -99,6 +105,8 @@ public final class BrowserWallet: EthereumWallet {
         return account!.text
     }
 
+    /// eth_getEncryptionPublicKey through the page.
+    /// - Throws: `BridgeError`.
     public func encryptionPublicKey(purpose: WalletPurpose) throws -> PublicKey {
         let answer = try string(call("eth_getEncryptionPublicKey", [connectedText()], purpose: purpose),
                                 "eth_getEncryptionPublicKey", "base64 of a 32-byte key")
@@ -108,6 +116,8 @@ public final class BrowserWallet: EthereumWallet {
         return key
     }
 
+    /// eth_decrypt through the page; the plaintext arrives in wiped memory.
+    /// - Throws: `BridgeError`.
     public func decrypt(envelope json: [UInt8], purpose: WalletPurpose) throws -> SecretBytes {
         // MetaMask reads only this form: 0x + hex of the JSON text (FORMATS.md §9).
         guard case .string(let plaintext) = try call("eth_decrypt", ["0x" + Hex.encode(json), connectedText()], purpose: purpose) else {
@@ -130,7 +140,7 @@ public final class BrowserWallet: EthereumWallet {
     }
 }
 
-/// How an exchange with the browser wallet can fail.
+/// How an exchange with the browser wallet can fail: thrown by `BrowserWallet`'s requests.
 public enum BridgeError: NBKeyError, Equatable {
     /// EIP-1193 4001.
     case refused(method: String)
@@ -141,13 +151,21 @@ public enum BridgeError: NBKeyError, Equatable {
     case unsupported(method: String)
     /// EIP-1193 4100.
     case unauthorized(method: String)
+    /// Any other error code, with the wallet's message cleaned for a terminal.
     case walletError(method: String, code: Int, message: String)
+    /// The page found no wallet (no EIP-6963 announcement, no window.ethereum).
     case noWallet
+    /// eth_requestAccounts gave an empty list.
     case noAccounts
+    /// The wallet switched away from the connected account during the exchange.
     case accountsChanged
+    /// EIP-1193 4900/4901, or the page's `disconnect` event.
     case disconnected
+    /// The wallet's answer to `method` is not what it must be (`expected`).
     case badAnswer(method: String, expected: String)
+    /// The page gave no answer before the exchange's deadline.
     case timeout(seconds: Int)
+    /// The local HTTP server did not start; the text is the reason.
     case cannotStart(String)
 
     init(method: String, code: Int, message: String) {

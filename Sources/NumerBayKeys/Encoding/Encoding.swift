@@ -3,6 +3,7 @@ internal import CSodium
 /// Strict base64 (RFC 4648 §4, `=` padding) and hex, both through libsodium. Decoding accepts
 /// exactly one encoding per value: no whitespace, no missing padding, no stray trailing bits.
 public enum Base64 {
+    /// The canonical base64 text of `bytes`, with padding.
     public static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
         Sodium.initialize()
         let input = Array(bytes)
@@ -65,9 +66,11 @@ public enum Base64 {
     }
 }
 
+/// Lowercase hex out; either case in, an even number of digits and nothing else.
 public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
+    /// Two lowercase hex digits per byte, no prefix.
     public static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)
@@ -93,6 +96,7 @@ public enum Hex {
         return ok ? out : nil
     }
 
+    /// Decodes into plain bytes, or nil when `text` is not an even number of hex digits.
     public static func decode(_ text: String) -> [UInt8]? {
         decodeSecret(text.utf8)?.exposedBytes()
     }

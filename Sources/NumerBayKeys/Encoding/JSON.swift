@@ -1,9 +1,16 @@
-/// A small strict JSON reader (RFC 8259) and a writer that prints exactly what JavaScript's
-/// `JSON.stringify` prints. The reader keeps string values as ranges of the input, so a secret
-/// inside a JSON file is decoded once, straight into wiped memory, and never becomes a `String`.
+// A small strict JSON reader (RFC 8259) and a writer that prints exactly what JavaScript's
+// `JSON.stringify` prints. The reader keeps string values as ranges of the input, so a secret
+// inside a JSON file is decoded once, straight into wiped memory, and never becomes a `String`.
+// Formats read their JSON through `JSONObject` and turn these errors into their own.
+
+/// Text that is not JSON: thrown by the JSON reader, which every format (key files, envelopes,
+/// keystores, wallet messages) maps to its own error before it reaches a caller.
 public enum JSONError: NBKeyError, Equatable {
+    /// Not valid JSON at this byte offset (a duplicate member name counts as invalid).
     case syntax(offset: Int)
+    /// The text is not well-formed UTF-8.
     case notUTF8
+    /// Arrays and objects nested deeper than the reader allows.
     case tooDeep
 
     public var message: String {
@@ -15,6 +22,7 @@ public enum JSONError: NBKeyError, Equatable {
     }
 }
 
+/// A parsed JSON value; strings and numbers are ranges of the document's bytes.
 package indirect enum JSONValue {
     case object([(key: [UInt8], value: JSONValue)])
     case array([JSONValue])
@@ -37,6 +45,8 @@ package indirect enum JSONValue {
     }
 }
 
+/// A parsed JSON text and the bytes its values point into. Formats use `JSONObject`; the values
+/// themselves are for walking any JSON (recipients lists, the fuzz harness).
 package struct JSONDocument {
     package let bytes: UnsafeRawBufferPointer
     package let root: JSONValue
@@ -61,6 +71,7 @@ package struct JSONDocument {
         return out
     }
 
+    /// A string value as a `String`; nil when `value` is not a string.
     package func string(_ value: JSONValue?) -> String? {
         stringBytes(value).map { String(decoding: $0, as: UTF8.self) }
     }
@@ -76,6 +87,7 @@ package struct JSONDocument {
         return out
     }
 
+    /// A number written as an integer that fits in an `Int`; nil otherwise.
     package func int(_ value: JSONValue?) -> Int? {
         guard case .number(let range)? = value else { return nil }
         return Int(String(decoding: bytes[range], as: UTF8.self))

@@ -8,7 +8,9 @@ public enum KeystoreV3 {
     /// and eth-account's pbkdf2 ones c = 2^18; 2^24 leaves them a margin of 8 and 64 and stops
     /// a file from asking for hours (n = 16384, r = 8, p = 2^20 would take about seven).
     public static let maxScryptMemory = 2 << 30
+    /// The most scrypt work accepted, n·r·p (see `maxScryptMemory`).
     public static let maxScryptWork = 1 << 24
+    /// The most PBKDF2 iterations accepted (see `maxScryptMemory`).
     public static let maxPBKDF2Iterations = 1 << 24
 
     package enum KDF: Sendable {
@@ -35,10 +37,14 @@ public enum KeystoreV3 {
     }
 
     /// The account's private key. `name` only labels errors.
+    /// - Throws: `KeystoreError`.
     public static func decrypt(_ file: [UInt8], password: SecretBytes, name: String) throws -> EthAccount {
         try decrypt(parse(file), password: password, name: name)
     }
 
+    /// The account's private key from a keystore already parsed. `name` only labels errors.
+    /// - Throws: `KeystoreError.wrongPassword` when the MAC does not match, or another
+    ///   `KeystoreError`.
     public static func decrypt(_ parsed: Parsed, password: SecretBytes, name: String) throws -> EthAccount {
         let derived = try deriveKey(parsed, password: password)
         // mac = keccak256(derived key bytes 16..31 || ciphertext), built in wiped memory.
@@ -67,6 +73,8 @@ public enum KeystoreV3 {
         }
     }
 
+    /// Checks the keystore's structure and KDF costs, without the password.
+    /// - Throws: `KeystoreError.format`, `.unsupported` or `.kdfLimits`.
     public static func parse(_ file: [UInt8]) throws -> Parsed {
         try file.withUnsafeBytes { raw in
             // Real files differ in case (`Crypto` in geth's, `crypto` in the spec's).
@@ -151,10 +159,15 @@ public enum KeystoreV3 {
     }
 }
 
+/// A keystore that cannot be opened: thrown by `KeystoreV3`.
 public enum KeystoreError: NBKeyError, Equatable {
+    /// The MAC did not match: a wrong password for the keystore of this name.
     case wrongPassword(String)
+    /// The file is not a V3 keystore; the text says what is wrong.
     case format(String)
+    /// A cipher, KDF, PRF or key length nbkey does not implement.
     case unsupported(String)
+    /// KDF costs refused before any work; the text gives them.
     case kdfLimits(String)
 
     public var message: String {

@@ -6,6 +6,7 @@ internal import CSodium
 public enum WrappedKeyV1 {
     /// eth_getEncryptionPublicKey, then the envelope. The wallet's answer cannot be verified, so the
     /// wallet must then eth_decrypt the new envelope and give back the key before it is returned.
+    /// - Throws: `WrapError.v1CheckFailed` when the round trip fails; the wallet's own errors.
     public static func wrap(_ key: KeyPair, with wallet: some EthereumWallet) throws -> [UInt8] {
         let recipient = try wallet.encryptionPublicKey(purpose: .lockV1)
         let plaintext = decimalList(key.secretKey)
@@ -21,6 +22,8 @@ public enum WrappedKeyV1 {
     }
 
     /// eth_decrypt of the stored envelope (JSON or 0x-hex), then the decimal list.
+    /// - Throws: `WrapError.wrongWallet` or `.badV1Plaintext`; `EnvelopeError` for a malformed
+    ///   envelope; the wallet's own errors.
     public static func unwrap(_ stored: [UInt8], with wallet: some EthereumWallet) throws -> KeyPair {
         let plaintext: SecretBytes
         do {
@@ -74,9 +77,12 @@ public enum WrappedKeyV1 {
 /// Scheme v2 (profile field `encrypted_private_key_v2`): the storage key is keccak256 of the
 /// wallet's personal_sign signature of a salt message; the key is kept in a secretbox.
 public enum WrappedKeyV2 {
+    /// What the salt message starts with; base64 of 32 random bytes follows.
     public static let saltPrefix = "Sign this to retrieve your encryption key.\n\nSalt:"
 
     /// A fresh salt message, signed by the wallet (and checked), keys the secretbox.
+    /// - Throws: `WalletError` when the signature is not the wallet's account's; the wallet's own
+    ///   errors.
     public static func wrap(_ key: KeyPair, with wallet: some EthereumWallet) throws -> [UInt8] {
         let message = saltPrefix + Base64.encode(Sodium.randomBytes(32))
         let signature = try wallet.verifiedPersonalSign(Array(message.utf8), purpose: .lockV2)
@@ -117,17 +123,23 @@ public enum WrappedKeyV2 {
         return w.secretBytes
     }
 
+    /// What `unwrap` found.
     public struct Unwrapped {
+        /// The NumerBay key pair.
         public let key: KeyPair
         /// The box opened with the 0/1 form of the signature (some hardware wallets).
         public let usedZeroBasedV: Bool
     }
 
     /// The salt message a stored string asks the wallet to sign.
+    /// - Throws: `WrapError.v2Format`.
     public static func saltMessage(of stored: [UInt8]) throws -> String {
         try parse(stored).message
     }
 
+    /// Signs the stored salt message with the wallet and opens the box with either form of `v`.
+    /// - Throws: `WrapError.v2Format` or `.wrongWallet`; `WalletError` for a signature not by the
+    ///   wallet's account; the wallet's own errors.
     public static func unwrap(_ stored: [UInt8], with wallet: some EthereumWallet) throws -> Unwrapped {
         let (message, nonce, box) = try parse(stored)
         let signature = try wallet.verifiedPersonalSign(Array(message.utf8), purpose: .unlockV2)
@@ -175,11 +187,19 @@ private extension String {
 
 /// What `nbkey unwrap` is given: the stored string itself, or a profile JSON object holding it.
 public struct WrappedKeyInput {
-    public enum Scheme: String, Sendable { case v1, v2 }
+    /// Which wrapping a stored string uses.
+    public enum Scheme: String, Sendable {
+        /// `WrappedKeyV1`: the profile's `encrypted_private_key`.
+        case v1
+        /// `WrappedKeyV2`: the profile's `encrypted_private_key_v2`.
+        case v2
+    }
 
     /// One wrapped form of the key.
     public struct Candidate {
+        /// The scheme that opens `stored`.
         public let scheme: Scheme
+        /// The stored string's bytes, as NumerBay keeps them.
         public let stored: [UInt8]
         /// The profile's public key for this scheme, when it was given.
         public let expectedPublicKey: PublicKey?
@@ -189,11 +209,15 @@ public struct WrappedKeyInput {
     /// then v1.
     public let candidates: [Candidate]
 
+    /// The first candidate's scheme.
     public var scheme: Scheme { candidates[0].scheme }
+    /// The first candidate's stored string.
     public var stored: [UInt8] { candidates[0].stored }
+    /// The first candidate's public key from the profile, if given.
     public var expectedPublicKey: PublicKey? { candidates[0].expectedPublicKey }
 
     /// Detects the scheme.
+    /// - Throws: `WrapError.inputFormat`.
     public init(_ text: [UInt8]) throws {
         let trimmed = text.drop { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
         if trimmed.starts(with: Array("0x".utf8)) || trimmed.starts(with: Array("0X".utf8)) {
@@ -226,6 +250,9 @@ public struct WrappedKeyInput {
 
     /// The key, from the first candidate the wallet opens; a later candidate is tried only when
     /// the wallet did not wrap an earlier one.
+    /// - Throws: `WrapError.wrongWallet` when no candidate opens, `.publicKeyMismatch` when the
+    ///   profile's public key is not the unwrapped key's; otherwise what `WrappedKeyV1.unwrap` or
+    ///   `WrappedKeyV2.unwrap` throws.
     public func unwrap(with wallet: some EthereumWallet) throws -> Unwrapped {
         for (i, candidate) in candidates.enumerated() {
             do {
@@ -248,7 +275,9 @@ public struct WrappedKeyInput {
         throw WrapError.wrongWallet
     }
 
+    /// What `unwrap` found, and how.
     public struct Unwrapped {
+        /// The NumerBay key pair.
         public let key: KeyPair
         /// The scheme that opened.
         public let scheme: Scheme
@@ -257,12 +286,20 @@ public struct WrappedKeyInput {
     }
 }
 
+/// A wrapped key that cannot be made or opened: thrown by `WrappedKeyV1`, `WrappedKeyV2` and
+/// `WrappedKeyInput`.
 public enum WrapError: NBKeyError, Equatable {
+    /// The wallet's decryption or signature does not open the stored key.
     case wrongWallet
+    /// A v1 plaintext that is not 32 comma-separated numbers 0-255.
     case badV1Plaintext
+    /// A v2 stored string that is not `{"data":…,"salt":…}` as the web app writes it.
     case v2Format(String)
+    /// The input is neither a stored string nor a profile holding one.
     case inputFormat(String)
+    /// The profile's public key in this field is not the unwrapped key's.
     case publicKeyMismatch(field: String)
+    /// The wallet could not open the v1 envelope just made to its encryption public key.
     case v1CheckFailed
 
     public var message: String {

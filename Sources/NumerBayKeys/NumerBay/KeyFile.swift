@@ -11,6 +11,7 @@ public enum KeyFile {
 
     /// Any valid JSON object with both fields (extra fields and whitespace allowed); both keys
     /// canonical base64 of 32 bytes, and the public key must be the private key's.
+    /// - Throws: `KeyError`.
     public static func parse(_ file: SecretBytes) throws -> KeyPair {
         try file.withUnsafeBytes { raw in
             let object = try JSONObject(parsing: raw, invalid: { $0 == .notUTF8 ? KeyError.notUTF8 : KeyError.notJSON(reason: $0.message) },

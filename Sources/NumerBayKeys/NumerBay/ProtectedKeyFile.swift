@@ -5,9 +5,12 @@ internal import CSodium
 /// `{"format":"nbkey-protected-key/1","public_key":…,"kdf":"argon2id","opslimit":…,
 /// "memlimit":…,"salt":…,"nonce":…,"ciphertext":…}` (docs/CLI.md).
 public enum ProtectedKeyFile {
+    /// The `format` member's value: what tells a protected key file from a plain one.
     public static let format = "nbkey-protected-key/1"
-    /// Between libsodium's interactive (2, 64 MiB) and moderate (3, 256 MiB) limits.
+    /// Argon2id's passes when none is given: between libsodium's interactive (2, 64 MiB) and
+    /// moderate (3, 256 MiB) limits.
     public static let defaultOpsLimit = 3
+    /// 64 MiB: Argon2id's memory cost when none is given.
     public static let defaultMemLimit = 64 << 20
     package static let opsLimitRange = 1...16
     package static let memLimitRange = 8192...(1 << 30)
@@ -19,6 +22,8 @@ public enum ProtectedKeyFile {
         }
     }
 
+    /// The protected file's JSON text, with a fresh salt and nonce.
+    /// - Throws: `ProtectedKeyError.kdfLimits` for costs outside 1-16 passes, 8 KiB-1 GiB.
     public static func protect(_ pair: KeyPair, passphrase: SecretBytes,
                                opsLimit: Int = defaultOpsLimit, memLimit: Int = defaultMemLimit) throws -> [UInt8] {
         try protect(pair, passphrase: passphrase, salt: Sodium.randomBytes(Argon2id.saltLength),
@@ -40,6 +45,9 @@ public enum ProtectedKeyFile {
         return w.bytes
     }
 
+    /// The key pair inside, once the file's costs are checked and its box opens.
+    /// - Throws: `ProtectedKeyError`, or `KeyError.mismatch` when the file's public key is not the
+    ///   one inside.
     public static func unprotect(_ file: SecretBytes, passphrase: SecretBytes) throws -> KeyPair {
         let (publicKey, salt, nonce, box, ops, mem) = try file.withUnsafeBytes { raw in
             let notOurs = ProtectedKeyError.format("format is not \(format)")
@@ -81,9 +89,13 @@ public enum ProtectedKeyFile {
     }
 }
 
+/// A protected key file that cannot be opened or made: thrown by `ProtectedKeyFile`.
 public enum ProtectedKeyError: NBKeyError, Equatable {
+    /// The box did not open: a wrong passphrase, or a changed file.
     case wrongPassphrase
+    /// The file is not a protected key file; the text says what is wrong.
     case format(String)
+    /// Argon2id costs outside what nbkey accepts (or that libsodium could not meet).
     case kdfLimits(opsLimit: Int, memLimit: Int)
 
     public var message: String {

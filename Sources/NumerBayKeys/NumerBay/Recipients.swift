@@ -2,10 +2,12 @@
 /// blank lines ignored), or the JSON the NumerBay API returns for sales, where every object with
 /// a `buyer_public_key` is an order and its `id` names the output.
 public struct Recipient: Equatable, Sendable {
+    /// The key the file is sealed to.
     public let publicKey: PublicKey
     /// The order id, when the list came from the sales JSON.
     public let orderID: String?
 
+    /// A recipient, named by its order when it has one.
     public init(publicKey: PublicKey, orderID: String? = nil) {
         self.publicKey = publicKey
         self.orderID = orderID
@@ -21,12 +23,15 @@ public struct Recipient: Equatable, Sendable {
 
     /// An order of the sales JSON that cannot be sealed to: its id and why.
     public struct UnusableOrder: Equatable, Sendable {
+        /// The order's id, or "without id".
         public let id: String
+        /// Why it cannot be sealed to: no key, or a key that is not base64 of 32 bytes.
         public let reason: String
     }
 
     /// The recipients of a list, and the sales JSON's orders that have no usable key (each gets
     /// its own error; the others are sealed).
+    /// - Throws: `RecipientError`.
     public static func parseList(_ bytes: [UInt8]) throws -> (recipients: [Recipient], unusable: [UnusableOrder]) {
         let first = bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
         if first == UInt8(ascii: "[") || first == UInt8(ascii: "{") { return try parseSales(bytes) }
@@ -76,9 +81,13 @@ public struct Recipient: Equatable, Sendable {
     }
 }
 
+/// A recipients list that cannot be used: thrown by `Recipient.parseList`.
 public enum RecipientError: NBKeyError, Equatable {
+    /// This line (counted from 1) is not a base64 public key of 32 bytes.
     case badLine(Int)
+    /// The sales JSON is invalid, or an order id cannot name a file.
     case json(String)
+    /// The list has no public key at all.
     case empty
 
     public var message: String {

@@ -2,16 +2,21 @@
 /// events. Everything in them comes from a web page and a wallet, so it is parsed strictly and
 /// any text meant for a person is cleaned before it can reach a terminal.
 public struct WalletAnswer {
+    /// How the wallet answered.
     public enum Outcome {
+        /// The request's result.
         case result(WalletValue)
         /// An EIP-1193 error: 4001 rejected, 4100 unauthorized, 4200 unsupported, -32603 internal.
         case error(code: Int, message: String)
     }
 
+    /// The id of the request answered, as nbkey issued it.
     public let id: String
+    /// The result or the error.
     public let outcome: Outcome
 
     /// `{"id":…,"result":…}` or `{"id":…,"error":{"code":…,"message":…}}`.
+    /// - Throws: `WalletMessageError.malformed`.
     public init(json: [UInt8]) throws {
         (id, outcome) = try json.withUnsafeBytes { raw -> (String, Outcome) in
             let object = try WalletMessageError.object(raw)
@@ -35,8 +40,11 @@ public struct WalletAnswer {
 /// A wallet's result: a string (personal_sign, eth_getEncryptionPublicKey, eth_decrypt), a list of
 /// strings (eth_requestAccounts) or something else, which no request nbkey makes expects.
 public enum WalletValue {
+    /// A string, in wiped memory: eth_decrypt's is a secret.
     case string(SecretBytes)
+    /// A list of strings.
     case strings([String])
+    /// Anything else.
     case other
 
     fileprivate init(_ object: JSONObject, _ key: String) {
@@ -57,9 +65,13 @@ public enum WalletEvent: Equatable {
     case wallet(name: String, rdns: String)
     /// Neither an EIP-6963 announcement nor window.ethereum.
     case noWallet
+    /// EIP-1193 `accountsChanged`: the accounts now exposed, the selected one first.
     case accountsChanged([String])
+    /// EIP-1193 `disconnect`, its message cleaned for a terminal.
     case disconnect(code: Int?, message: String)
 
+    /// `{"event":"wallet"|"no-wallet"|"accountsChanged"|"disconnect",…}`.
+    /// - Throws: `WalletMessageError.malformed`.
     public init(json: [UInt8]) throws {
         self = try json.withUnsafeBytes { raw in
             let object = try WalletMessageError.object(raw)
@@ -83,7 +95,9 @@ public enum WalletEvent: Equatable {
     }
 }
 
+/// What the bridge page posted cannot be read: thrown by `WalletAnswer` and `WalletEvent`.
 public enum WalletMessageError: NBKeyError, Equatable {
+    /// Not the JSON the page sends; the text says what is wrong.
     case malformed(String)
 
     public var message: String {
@@ -101,6 +115,7 @@ public enum WalletMessageError: NBKeyError, Equatable {
 /// Text from a wallet or a web page, made safe for one line of a terminal: control and format
 /// characters become spaces, and it is cut at `limit` characters.
 public enum WalletText {
+    /// `text` on one line, safe for a terminal, at most `limit` characters and an ellipsis.
     public static func clean(_ text: String, limit: Int = 160) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
