@@ -35,7 +35,11 @@ final class BridgeExchange: @unchecked Sendable {
     private var connected: String?
     private(set) var walletName: String?
 
-    init() {
+    /// The host's hints, for a failure the page learns of before nbkey's command ends.
+    private let hint: @Sendable (any NBKeyError) -> String?
+
+    init(hint: @escaping @Sendable (any NBKeyError) -> String?) {
+        self.hint = hint
         pthread_mutex_init(&mutex, nil)
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
@@ -105,7 +109,7 @@ final class BridgeExchange: @unchecked Sendable {
     func next() -> [UInt8] {
         locked {
             pageSeen = true
-            var out = JSONObjectWriter()
+            var out = JSONWriter()
             switch (ending, failure, pending) {
             case (.done?, _, _):
                 endingDelivered = true
@@ -121,7 +125,7 @@ final class BridgeExchange: @unchecked Sendable {
             case (nil, let failure?, _):
                 out.add("state", "failed")
                 out.add("message", failure.message)
-                if let hint = failure.hint { out.add("hint", hint) }
+                if let hint = hint(failure) { out.add("hint", hint) }
             case (nil, nil, let request?) where !spent.contains(request.id):
                 out.add("state", "request")
                 out.add("id", request.id)

@@ -4,6 +4,7 @@ import NumerBayKeys
 /// (docs/BRIDGE.md). The server starts at the first request; `end` tells the page how the
 /// command ended. Answers are checked by the callers (`verifiedPersonalSign`, the v1 round trip).
 public final class BrowserWallet: EthereumWallet {
+    /// How the bridge is served and what it says around the exchange.
     public struct Options {
         /// 0: any free port.
         public var port: Int
@@ -11,22 +12,30 @@ public final class BrowserWallet: EthereumWallet {
         public var timeoutSeconds: Double
         /// Called once with the page's URL, which holds the session secret.
         public var showURL: (String) -> Void
+        /// The hint the page shows under an error, if any: what to do about it is the host
+        /// program's to say (a command line names its own options).
+        public var hint: @Sendable (any NBKeyError) -> String?
 
-        public init(port: Int = 0, timeoutSeconds: Double = 300, showURL: @escaping (String) -> Void) {
+        /// Options with the defaults above, no hints unless `hint` gives them.
+        public init(port: Int = 0, timeoutSeconds: Double = 300, showURL: @escaping (String) -> Void,
+                    hint: @escaping @Sendable (any NBKeyError) -> String? = { _ in nil }) {
             self.port = port
             self.timeoutSeconds = timeoutSeconds
             self.showURL = showURL
+            self.hint = hint
         }
     }
 
     private let options: Options
-    private let exchange = BridgeExchange()
+    private let exchange: BridgeExchange
     private var server: BridgeServer?
     private var deadline: Deadline?
     private var account: (address: EthAddress, text: String)?
 
+    /// A wallet not yet reached: nothing is served until the first request.
     public init(options: Options) {
         self.options = options
+        exchange = BridgeExchange(hint: options.hint)
     }
 
     /// The wallet's name as the page reported it (EIP-6963), once connected.
@@ -60,6 +69,8 @@ public final class BrowserWallet: EthereumWallet {
         return String(decoding: bytes.exposedBytes(), as: UTF8.self)
     }
 
+    /// eth_requestAccounts once; the first account, kept for the later requests.
+    /// - Throws: `BridgeError`.
     public func connectedAddress() throws -> EthAddress {
         if let account { return account.address }
         let purpose = WalletPurpose(title: "Connect your wallet", detail: "nbkey needs to know which account to use. Nothing is signed yet.")
@@ -75,6 +86,8 @@ public final class BrowserWallet: EthereumWallet {
         return address
     }
 
+    /// personal_sign through the page; the signature is not checked here (`verifiedPersonalSign`).
+    /// - Throws: `BridgeError`.
     public func personalSign(_ message: [UInt8], purpose: WalletPurpose) throws -> PersonalSignature {
         let account = try connectedText()
         // Data first, then the address: MetaMask guesses the order otherwise (FORMATS.md §9).
@@ -96,6 +109,8 @@ public final class BrowserWallet: EthereumWallet {
         return account!.text
     }
 
+    /// eth_getEncryptionPublicKey through the page.
+    /// - Throws: `BridgeError`.
     public func encryptionPublicKey(purpose: WalletPurpose) throws -> PublicKey {
         let answer = try string(call("eth_getEncryptionPublicKey", [connectedText()], purpose: purpose),
                                 "eth_getEncryptionPublicKey", "base64 of a 32-byte key")
@@ -105,6 +120,8 @@ public final class BrowserWallet: EthereumWallet {
         return key
     }
 
+    /// eth_decrypt through the page; the plaintext arrives in wiped memory.
+    /// - Throws: `BridgeError`.
     public func decrypt(envelope json: [UInt8], purpose: WalletPurpose) throws -> SecretBytes {
         // MetaMask reads only this form: 0x + hex of the JSON text (FORMATS.md §9).
         guard case .string(let plaintext) = try call("eth_decrypt", ["0x" + Hex.encode(json), connectedText()], purpose: purpose) else {
@@ -118,7 +135,7 @@ public final class BrowserWallet: EthereumWallet {
     public func end(error: (any NBKeyError)?) {
         guard let server else { return }
         if let error {
-            exchange.end(.failed(message: error.message, hint: error.hint), grace: 2)
+            exchange.end(.failed(message: error.message, hint: options.hint(error)), grace: 2)
         } else {
             exchange.end(.done, grace: 2)
         }
@@ -127,7 +144,7 @@ public final class BrowserWallet: EthereumWallet {
     }
 }
 
-/// How an exchange with the browser wallet can fail.
+/// How an exchange with the browser wallet can fail: thrown by `BrowserWallet`'s requests.
 public enum BridgeError: NBKeyError, Equatable {
     /// EIP-1193 4001.
     case refused(method: String)
@@ -138,13 +155,21 @@ public enum BridgeError: NBKeyError, Equatable {
     case unsupported(method: String)
     /// EIP-1193 4100.
     case unauthorized(method: String)
+    /// Any other error code, with the wallet's message cleaned for a terminal.
     case walletError(method: String, code: Int, message: String)
+    /// The page found no wallet (no EIP-6963 announcement, no window.ethereum).
     case noWallet
+    /// eth_requestAccounts gave an empty list.
     case noAccounts
+    /// The wallet switched away from the connected account during the exchange.
     case accountsChanged
+    /// EIP-1193 4900/4901, or the page's `disconnect` event.
     case disconnected
+    /// The wallet's answer to `method` is not what it must be (`expected`).
     case badAnswer(method: String, expected: String)
+    /// The page gave no answer before the exchange's deadline.
     case timeout(seconds: Int)
+    /// The local HTTP server did not start; the text is the reason.
     case cannotStart(String)
 
     init(method: String, code: Int, message: String) {
@@ -173,25 +198,6 @@ public enum BridgeError: NBKeyError, Equatable {
         case .badAnswer(let method, let expected): return "the wallet's answer to \(method) is not \(expected)"
         case .timeout(let seconds): return "no answer from the browser wallet within \(seconds) seconds"
         case .cannotStart(let reason): return "cannot start the local bridge server: \(reason)"
-        }
-    }
-
-    public var hint: String? {
-        switch self {
-        case .decryptDenied:
-            return "MetaMask also gives this answer when it could not read the request: if you approved, "
-                + "the envelope is malformed or was made for another account"
-        case .unsupported:
-            return "hardware wallets and MetaMask Mobile cannot do v1 (eth_decrypt, eth_getEncryptionPublicKey): "
-                + "use v2 (wrap --scheme v2; unwrap a profile's encrypted_private_key_v2)"
-        case .noWallet:
-            return "open the URL in the browser that has your wallet extension (MetaMask, Rabby, Brave, …)"
-        case .accountsChanged:
-            return "select the account you want in the wallet, then run the command again"
-        case .timeout:
-            return "open the URL printed above in the browser that has your wallet, or raise --browser-timeout"
-        default:
-            return nil
         }
     }
 }

@@ -1,15 +1,18 @@
-/// Every error the library throws is one of these small enums. `message` is the user-facing line
-/// (lowercase, no final period, never a secret); `hint` an optional second line.
+/// What every error of the NumerBay libraries is: a small enum, one per area, whose cases carry
+/// the facts (a path, a field, a length) and never a secret. What to do about an error is the
+/// program's to say: the libraries give no hints, and name no command or option.
 public protocol NBKeyError: Error, CustomStringConvertible {
+    /// One line for a person: lowercase, no final period, never a secret.
     var message: String { get }
-    var hint: String? { get }
 }
 
 extension NBKeyError {
-    public var hint: String? { nil }
+    /// The `message`.
     public var description: String { message }
 }
 
+/// A sealed box that cannot be opened or made: thrown by `SealedBox`, by `X25519` for an unusable
+/// public key, and by NumerBayKeysFiles' `SealedFile`.
 public enum SealedBoxError: NBKeyError, Equatable {
     /// Shorter than ephemeral key + tag: not a sealed box at all.
     case tooShort(length: Int64)
@@ -35,18 +38,24 @@ public enum SealedBoxError: NBKeyError, Equatable {
         case .notAuthenticated: return "nothing is decrypted before the whole sealed input is authenticated"
         }
     }
-    public var hint: String? {
-        self == .authenticationFailed ? "check that you used the key file of the account that bought this file" : nil
-    }
 }
 
+/// A NumerBay key that cannot be read: thrown by `PublicKey` and `KeyPair` for bad bytes or
+/// text, by `KeyFile.parse` for a bad key file, and by `ProtectedKeyFile.unprotect` (`mismatch`).
 public enum KeyError: NBKeyError, Equatable {
+    /// The key named `what` is not canonical base64.
     case badEncoding(what: String)
+    /// The key named `what` is 64 hex digits: an Ethereum-style key where base64 is expected.
     case hexNotBase64(what: String)
+    /// The key named `what` decodes to `got` bytes instead of `expected`.
     case badLength(what: String, expected: Int, got: Int)
+    /// The key file is not JSON, or not a JSON object; `reason` says which.
     case notJSON(reason: String)
+    /// The key file has no member of this name.
     case missingField(String)
+    /// The key file's public key is not the one its private key gives.
     case mismatch
+    /// The key file is not UTF-8 text.
     case notUTF8
 
     public var message: String {
@@ -97,16 +106,26 @@ public enum DisplayText {
     }
 }
 
+/// A file that cannot be read or written: thrown by NumerBayKeysFiles (`POSIXFile`,
+/// `AtomicOutput`, `TemporaryFile`, the chunk pipeline). `reason` is the system's error text.
 public enum FileError: NBKeyError, Equatable {
+    /// open(2) failed.
     case cannotOpen(path: String, reason: String)
+    /// A read failed.
     case cannotRead(path: String, reason: String)
+    /// A write, a sync or the final rename failed: the output is not there.
     case cannotWrite(path: String, reason: String)
+    /// The output exists and replacing it was not asked for.
     case exists(path: String)
+    /// The output is the input file itself (same device and inode).
     case sameFile(path: String)
+    /// The output's directory does not exist.
     case noDirectory(path: String)
+    /// A directory was given where a file is expected.
     case isDirectory(path: String)
     /// A socket, a block device: neither replaced nor written to.
     case notReplaceable(path: String)
+    /// The chunk pipeline could not start its worker threads.
     case cannotStartThread(reason: String)
 
     public var message: String {
@@ -120,13 +139,6 @@ public enum FileError: NBKeyError, Equatable {
         case .isDirectory(let path): let p = DisplayText.quoted(path); return "\(p) is a directory"
         case .notReplaceable(let path): let p = DisplayText.quoted(path); return "\(p) is not a regular file, a symlink, a character device or a FIFO"
         case .cannotStartThread(let r): return "cannot start a thread: \(r)"
-        }
-    }
-    public var hint: String? {
-        switch self {
-        case .exists: return "use --force to replace it"
-        case .sameFile: return "use --in-place to replace the input after it authenticates"
-        default: return nil
         }
     }
 }

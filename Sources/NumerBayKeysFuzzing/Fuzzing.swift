@@ -102,7 +102,9 @@ public enum Fuzzing {
         case .object(let members):
             for m in members {
                 check(UTF8Validation.isValid(m.key), "a member name is not UTF-8")
-                check(value.member(String(decoding: m.key, as: UTF8.self)) != nil, "a member is not found by its own name")
+                let name = String(decoding: m.key, as: UTF8.self)
+                check(value.member(name) != nil, "a member is not found by its own name")
+                check(doc.object(value)?.contains(name) == true, "JSONObject does not find a member by its own name")
                 walk(doc, m.value)
             }
         case .array(let items):
@@ -114,10 +116,14 @@ public enum Fuzzing {
             check(plain == secret.exposedBytes(), "stringBytes and secretStringBytes differ")
             check(UTF8Validation.isValid(plain), "an unescaped string is not UTF-8")
             var w = JSONWriter()
-            w.string(plain)
+            w.add("s", utf8: plain)
+            var s = JSONWriter()
+            s.add("s", secret: secret)
+            check(s.secretBytes.exposedBytes() == w.bytes, "JSONWriter writes a secret string differently")
             w.bytes.withUnsafeBytes { raw in
                 let again = expect("parsing JSONWriter's output") { try JSONDocument(parsing: raw) }
-                check(again.stringBytes(again.root) == plain, "JSONWriter's string does not read back the same")
+                check(again.object(again.root).map { try? $0.stringBytes("s", orThrow: JSONError.notUTF8) } == plain,
+                      "JSONWriter's string does not read back the same")
             }
         case .number:
             _ = doc.int(value)
@@ -147,8 +153,7 @@ public enum Fuzzing {
         let file = SecretBytes(copying: data)
         _ = ProtectedKeyFile.isProtected(file)
         let costly: Bool = data.withUnsafeBytes { raw in
-            guard let doc = try? JSONDocument(parsing: raw),
-                  let ops = doc.int(doc.root.member("opslimit")), let mem = doc.int(doc.root.member("memlimit")) else { return false }
+            guard let object = JSONObject(parsing: raw), let ops = object.int("opslimit"), let mem = object.int("memlimit") else { return false }
             let accepted = ProtectedKeyFile.opsLimitRange.contains(ops) && ProtectedKeyFile.memLimitRange.contains(mem)
             return accepted && (ops > maxOpsLimit || mem > maxMemLimit)
         }

@@ -126,10 +126,10 @@ enum BridgeSession {
 
     static func start(_ source: WalletSource) -> BrowserWallet {
         let openBrowser = Terminal.stderrIsTerminal && !source.noOpen
-        let options = BrowserWallet.Options(port: source.browserPort ?? 0, timeoutSeconds: Double(source.browserTimeout ?? 300)) { url in
+        let options = BrowserWallet.Options(port: source.browserPort ?? 0, timeoutSeconds: Double(source.browserTimeout ?? 300), showURL: { url in
             Terminal.say("open this page in the browser that has your wallet: \(url)")
             if openBrowser { BrowserLauncher.open(url) }
-        }
+        }, hint: Hints.hint(for:))
         let wallet = BrowserWallet(options: options)
         self.wallet = wallet
         return wallet

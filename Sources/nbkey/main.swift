@@ -24,7 +24,7 @@ do {
         Terminal.flushWarnings()
     } catch let error as NBKeyError {
         BridgeSession.end(error: error)
-        Terminal.fail(error.message, hint: error.hint, code: 1)
+        Terminal.fail(error.message, hint: Hints.hint(for: error), code: 1)
     } catch let error as ExitCode {
         // The command has already reported what failed.
         exit(error.rawValue)

@@ -128,7 +128,7 @@ struct EthereumWalletTests {
     }
 
     @Test func objectWriterWritesWhatJSONStringifyWrites() {
-        var w = JSONObjectWriter()
+        var w = JSONWriter()
         #expect(w.bytes == Array("{}".utf8))
         w.add("state", "request")
         w.add("params", ["0x61\"", "a/b\n"])

@@ -1,6 +1,7 @@
 /// Strict base64 (RFC 4648 §4, `=` padding) and hex, both through libsodium. Decoding accepts
 /// exactly one encoding per value: no whitespace, no missing padding, no stray trailing bits.
 public enum Base64 {
+    /// The canonical base64 text of `bytes`, with padding.
     public static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
         let input = Array(bytes)
         var out = [UInt8](repeating: 0, count: SodiumBase64.encodedLength(input.count) + 1)
@@ -36,9 +37,11 @@ public enum Base64 {
     }
 }
 
+/// Lowercase hex out; either case in, an even number of digits and nothing else.
 public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
+    /// Two lowercase hex digits per byte, no prefix.
     public static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)
@@ -64,6 +67,7 @@ public enum Hex {
         return ok ? out : nil
     }
 
+    /// Decodes into plain bytes, or nil when `text` is not an even number of hex digits.
     public static func decode(_ text: String) -> [UInt8]? {
         decodeSecret(text.utf8)?.exposedBytes()
     }

@@ -1,9 +1,16 @@
-/// A small strict JSON reader (RFC 8259) and a writer that prints exactly what JavaScript's
-/// `JSON.stringify` prints. The reader keeps string values as ranges of the input, so a secret
-/// inside a JSON file is decoded once, straight into wiped memory, and never becomes a `String`.
+// A small strict JSON reader (RFC 8259) and a writer that prints exactly what JavaScript's
+// `JSON.stringify` prints. The reader keeps string values as ranges of the input, so a secret
+// inside a JSON file is decoded once, straight into wiped memory, and never becomes a `String`.
+// Formats read their JSON through `JSONObject` and turn these errors into their own.
+
+/// Text that is not JSON: thrown by the JSON reader, which every format (key files, envelopes,
+/// keystores, wallet messages) maps to its own error before it reaches a caller.
 public enum JSONError: NBKeyError, Equatable {
+    /// Not valid JSON at this byte offset (a duplicate member name counts as invalid).
     case syntax(offset: Int)
+    /// The text is not well-formed UTF-8.
     case notUTF8
+    /// Arrays and objects nested deeper than the reader allows.
     case tooDeep
 
     public var message: String {
@@ -15,6 +22,7 @@ public enum JSONError: NBKeyError, Equatable {
     }
 }
 
+/// A parsed JSON value; strings and numbers are ranges of the document's bytes.
 package indirect enum JSONValue {
     case object([(key: [UInt8], value: JSONValue)])
     case array([JSONValue])
@@ -37,6 +45,8 @@ package indirect enum JSONValue {
     }
 }
 
+/// A parsed JSON text and the bytes its values point into. Formats use `JSONObject`; the values
+/// themselves are for walking any JSON (recipients lists, the fuzz harness).
 package struct JSONDocument {
     package let bytes: UnsafeRawBufferPointer
     package let root: JSONValue
@@ -61,6 +71,7 @@ package struct JSONDocument {
         return out
     }
 
+    /// A string value as a `String`; nil when `value` is not a string.
     package func string(_ value: JSONValue?) -> String? {
         stringBytes(value).map { String(decoding: $0, as: UTF8.self) }
     }
@@ -76,6 +87,7 @@ package struct JSONDocument {
         return out
     }
 
+    /// A number written as an integer that fits in an `Int`; nil otherwise.
     package func int(_ value: JSONValue?) -> Int? {
         guard case .number(let range)? = value else { return nil }
         return Int(String(decoding: bytes[range], as: UTF8.self))
@@ -306,38 +318,245 @@ package enum UTF8Validation {
     package static func isValid(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBytes { isValid($0) } }
 }
 
-/// Writes JSON text exactly as JavaScript's `JSON.stringify` does for strings and objects of
-/// strings: keys in the order given, no whitespace, `/` and non-ASCII left as they are.
-package struct JSONWriter {
-    package private(set) var bytes: [UInt8] = []
+/// A JSON object read from a parsed document: members looked up by name, each accessor throwing
+/// the caller's own error, so that a format's messages stay its own. Valid only while the bytes
+/// the document was parsed from are alive.
+package struct JSONObject {
+    /// The document the object belongs to: its string and number values are ranges of its bytes.
+    package let document: JSONDocument
+    /// The members in the order written; names are unique (the parser refuses duplicates).
+    package let members: [(key: [UInt8], value: JSONValue)]
+    /// Whether a name that matches no member exactly may match one in another case.
+    private var ignoresKeyCase = false
 
-    package init() {}
-
-    package mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
-
-    package mutating func string(_ s: String) { string(Array(s.utf8)) }
-
-    package mutating func string(_ utf8: [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
-        for c in utf8 { Self.escape(c) { bytes.append($0) } }
-        bytes.append(UInt8(ascii: "\""))
+    /// Parses `bytes` (which must outlive the object) as a JSON text whose root is an object.
+    /// - Throws: `invalid(error)` when the text is not JSON, `notAnObject()` when its root is
+    ///   another kind of value.
+    package init(parsing bytes: UnsafeRawBufferPointer, invalid: (JSONError) -> any Error,
+                 notAnObject: @autoclosure () -> any Error) throws {
+        let document: JSONDocument
+        do { document = try JSONDocument(parsing: bytes) } catch let error as JSONError { throw invalid(error) }
+        guard let object = document.object(document.root) else { throw notAnObject() }
+        self = object
     }
+
+    /// Parses `bytes` (which must outlive the object); nil when they are not a JSON object.
+    package init?(parsing bytes: UnsafeRawBufferPointer) {
+        guard let document = try? JSONDocument(parsing: bytes), let object = document.object(document.root) else { return nil }
+        self = object
+    }
+
+    fileprivate init(document: JSONDocument, members: [(key: [UInt8], value: JSONValue)]) {
+        self.document = document
+        self.members = members
+    }
+
+    /// The same object (and the objects inside it) with names matched exactly first, then in any
+    /// case: for formats whose writers disagree on case (Ethereum keystores).
+    package var ignoringKeyCase: JSONObject {
+        var copy = self
+        copy.ignoresKeyCase = true
+        return copy
+    }
+
+    /// The value of member `key`, nil when there is none.
+    package func value(_ key: String) -> JSONValue? {
+        let k = Array(key.utf8)
+        if let exact = members.first(where: { $0.key == k }) { return exact.value }
+        guard ignoresKeyCase else { return nil }
+        let wanted = key.lowercased()
+        return members.first { String(decoding: $0.key, as: UTF8.self).lowercased() == wanted }?.value
+    }
+
+    /// True when the object has a member `key`, whatever its value.
+    package func contains(_ key: String) -> Bool { value(key) != nil }
+
+    /// True when member `key` is absent or `null`: how optional fields are left out.
+    package func isAbsentOrNull(_ key: String) -> Bool {
+        switch value(key) {
+        case nil, .null?: return true
+        default: return false
+        }
+    }
+
+    /// Member `key` when it is a string, else nil.
+    package func string(_ key: String) -> String? { document.string(value(key)) }
+
+    /// Member `key`, which must be a string.
+    /// - Throws: `error()` when it is absent or not a string.
+    package func string(_ key: String, orThrow error: @autoclosure () -> any Error) throws -> String {
+        guard let s = string(key) else { throw error() }
+        return s
+    }
+
+    /// Member `key` when it is a string; nil when it is absent or `null`.
+    /// - Throws: `error()` when it is another kind of value.
+    package func optionalString(_ key: String, orThrow error: @autoclosure () -> any Error) throws -> String? {
+        if isAbsentOrNull(key) { return nil }
+        return try string(key, orThrow: error())
+    }
+
+    /// The unescaped UTF-8 bytes of member `key`, which must be a string.
+    /// - Throws: `error()` when it is absent or not a string.
+    package func stringBytes(_ key: String, orThrow error: @autoclosure () -> any Error) throws -> [UInt8] {
+        guard let s = document.stringBytes(value(key)) else { throw error() }
+        return s
+    }
+
+    /// The unescaped bytes of member `key` when it is a string; nil when it is absent or `null`.
+    /// - Throws: `error()` when it is another kind of value.
+    package func optionalStringBytes(_ key: String, orThrow error: @autoclosure () -> any Error) throws -> [UInt8]? {
+        if isAbsentOrNull(key) { return nil }
+        return try stringBytes(key, orThrow: error())
+    }
+
+    /// Member `key` when it is a string, unescaped straight into wiped memory; else nil.
+    package func secretString(_ key: String) -> SecretBytes? { document.secretStringBytes(value(key)) }
+
+    /// Member `key`, which must be a string, unescaped straight into wiped memory: a secret in a
+    /// JSON file never becomes a `String`.
+    /// - Throws: `error()` when it is absent or not a string.
+    package func secretString(_ key: String, orThrow error: @autoclosure () -> any Error) throws -> SecretBytes {
+        guard let s = secretString(key) else { throw error() }
+        return s
+    }
+
+    /// Member `key` when it is an integer that fits in an `Int`, else nil.
+    package func int(_ key: String) -> Int? { document.int(value(key)) }
+
+    /// Member `key`, which must be an integer that fits in an `Int`.
+    /// - Throws: `error()` when it is absent, not a number, not an integer, or too large.
+    package func int(_ key: String, orThrow error: @autoclosure () -> any Error) throws -> Int {
+        guard let n = int(key) else { throw error() }
+        return n
+    }
+
+    /// True when member `key` is a number written as an integer, whatever its size.
+    package func isIntegerLiteral(_ key: String) -> Bool { document.isIntegerLiteral(value(key)) }
+
+    /// The text of member `key` when it is a number, as written.
+    package func numberText(_ key: String) -> String? {
+        guard case .number(let range)? = value(key) else { return nil }
+        return String(decoding: document.bytes[range], as: UTF8.self)
+    }
+
+    /// Member `key` when it is an array: each item's string, or nil for an item that is not one.
+    package func strings(_ key: String) -> [String?]? {
+        guard case .array(let items)? = value(key) else { return nil }
+        return items.map { document.string($0) }
+    }
+
+    /// Member `key` when it is an object, else nil.
+    package func object(_ key: String) -> JSONObject? {
+        guard var inner = document.object(value(key)) else { return nil }
+        inner.ignoresKeyCase = ignoresKeyCase
+        return inner
+    }
+
+    /// Member `key`, which must be an object.
+    /// - Throws: `error()` when it is absent or another kind of value.
+    package func object(_ key: String, orThrow error: @autoclosure () -> any Error) throws -> JSONObject {
+        guard let inner = object(key) else { throw error() }
+        return inner
+    }
+}
+
+extension JSONDocument {
+    /// `value` as an object of this document, nil when it is not one.
+    package func object(_ value: JSONValue?) -> JSONObject? {
+        guard case .object(let members)? = value else { return nil }
+        return JSONObject(document: self, members: members)
+    }
+}
+
+/// The one JSON writer: objects exactly as JavaScript's `JSON.stringify` prints them (members in
+/// the order added, no whitespace, `/` and non-ASCII left as they are). A member may hold a
+/// secret; the text is then put together only in wiped memory (`secretBytes`).
+package struct JSONWriter {
+    private enum Value {
+        case string([UInt8])
+        case secret(SecretBytes)
+        /// Already JSON: a number or a list.
+        case literal([UInt8])
+    }
+
+    private var members: [(key: String, value: Value)] = []
+
+    /// An empty object: `{}`.
+    package init() {}
 
     /// `{"k1":"v1","k2":"v2"}` with every value a string.
     package static func object(_ members: [(String, String)]) -> [UInt8] {
         var w = JSONWriter()
-        w.raw("{")
-        for (i, (k, v)) in members.enumerated() {
-            if i > 0 { w.raw(",") }
-            w.string(k)
-            w.raw(":")
-            w.string(v)
-        }
-        w.raw("}")
+        for (key, value) in members { w.add(key, value) }
         return w.bytes
     }
 
-    package static func escape(_ c: UInt8, _ emit: (UInt8) -> Void) {
+    /// A string member.
+    package mutating func add(_ key: String, _ value: String) { members.append((key, .string(Array(value.utf8)))) }
+
+    /// A string member given as UTF-8 bytes.
+    package mutating func add(_ key: String, utf8 value: [UInt8]) { members.append((key, .string(value))) }
+
+    /// A string member whose UTF-8 bytes are a secret: they are read only when the text is
+    /// written, into wiped memory.
+    package mutating func add(_ key: String, secret value: SecretBytes) { members.append((key, .secret(value))) }
+
+    /// A number member.
+    package mutating func add(_ key: String, _ value: Int) { members.append((key, .literal(Array(String(value).utf8)))) }
+
+    /// A member that is a list of strings.
+    package mutating func add(_ key: String, _ values: [String]) {
+        var list = [UInt8(ascii: "[")]
+        for (i, value) in values.enumerated() {
+            if i > 0 { list.append(UInt8(ascii: ",")) }
+            Self.writeString(value.utf8) { list.append($0) }
+        }
+        list.append(UInt8(ascii: "]"))
+        members.append((key, .literal(list)))
+    }
+
+    /// The JSON text, for an object without secret members.
+    package var bytes: [UInt8] {
+        precondition(!members.contains { if case .secret = $0.value { true } else { false } },
+                     "JSONWriter.bytes on an object holding a secret: use secretBytes")
+        var out: [UInt8] = []
+        write { out.append($0) }
+        return out
+    }
+
+    /// The JSON text in wiped memory: counted first, then written straight into its buffer.
+    package var secretBytes: SecretBytes {
+        var count = 0
+        write { _ in count += 1 }
+        let out = SecretBytes(count: count)
+        var i = 0
+        out.withUnsafeMutableBytes { o in write { o[i] = $0; i += 1 } }
+        return out
+    }
+
+    private func write(_ emit: (UInt8) -> Void) {
+        emit(UInt8(ascii: "{"))
+        for (i, member) in members.enumerated() {
+            if i > 0 { emit(UInt8(ascii: ",")) }
+            Self.writeString(member.key.utf8, emit)
+            emit(UInt8(ascii: ":"))
+            switch member.value {
+            case .string(let utf8): Self.writeString(utf8, emit)
+            case .secret(let secret): secret.withUnsafeBytes { Self.writeString($0, emit) }
+            case .literal(let text): text.forEach(emit)
+            }
+        }
+        emit(UInt8(ascii: "}"))
+    }
+
+    private static func writeString(_ utf8: some Sequence<UInt8>, _ emit: (UInt8) -> Void) {
+        emit(UInt8(ascii: "\""))
+        for c in utf8 { escape(c, emit) }
+        emit(UInt8(ascii: "\""))
+    }
+
+    private static func escape(_ c: UInt8, _ emit: (UInt8) -> Void) {
         let hex = Array("0123456789abcdef".utf8)
         switch c {
         case 0x22: emit(0x5C); emit(0x22)

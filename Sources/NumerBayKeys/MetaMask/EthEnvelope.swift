@@ -46,7 +46,7 @@ public enum EthEnvelope {
     /// encryptSafely's padding length for `data` (see FORMATS.md §5). Where eth-sig-util throws
     /// (the count would be negative) this pads to the next multiple instead.
     public static func paddingLength(for data: SecretBytes) -> Int {
-        let unpadded = data.withUnsafeBytes { d in innerSafeJSON(d, paddingCount: 0).count }
+        let unpadded = innerSafeJSON(data, paddingCount: 0).count
         let rest = unpadded % safeBlock
         guard rest > 0 else { return 0 }
         let count = safeBlock - rest - Sizes.boxTag
@@ -55,18 +55,15 @@ public enum EthEnvelope {
 
     static func padded(_ data: SecretBytes) -> SecretBytes {
         let count = paddingLength(for: data)
-        return data.withUnsafeBytes { SecretBytes(copying: innerSafeJSON($0, paddingCount: count)) }
+        return innerSafeJSON(data, paddingCount: count)
     }
 
     /// JSON.stringify({"data": data, "padding": "000…"}).
-    private static func innerSafeJSON(_ data: UnsafeRawBufferPointer, paddingCount: Int) -> [UInt8] {
+    private static func innerSafeJSON(_ data: SecretBytes, paddingCount: Int) -> SecretBytes {
         var w = JSONWriter()
-        w.raw("{\"data\":")
-        w.string(Array(data))
-        w.raw(",\"padding\":")
-        w.string(String(repeating: "0", count: paddingCount))
-        w.raw("}")
-        return w.bytes
+        w.add("data", secret: data)
+        w.add("padding", String(repeating: "0", count: paddingCount))
+        return w.secretBytes
     }
 
     /// eth_decrypt: `text` is the envelope JSON or its `0x`-hex form (surrounding white space
@@ -80,13 +77,11 @@ public enum EthEnvelope {
     public static func decrypt(_ text: [UInt8], with recipient: KeyPair, padding: Padding) throws -> SecretBytes {
         let json = try jsonForm(text)
         let parts = try json.withUnsafeBytes { raw -> (nonce: [UInt8], ephemeral: PublicKey, box: [UInt8]) in
-            let doc: JSONDocument
-            do { doc = try JSONDocument(parsing: raw) } catch { throw EnvelopeError.notJSON }
-            guard case .object = doc.root else { throw EnvelopeError.notJSON }
-            guard let v = doc.string(doc.root.member("version")) else { throw EnvelopeError.missingField("version") }
+            let object = try JSONObject(parsing: raw, invalid: { _ in EnvelopeError.notJSON }, notAnObject: EnvelopeError.notJSON)
+            let v = try object.string("version", orThrow: EnvelopeError.missingField("version"))
             guard v == version else { throw EnvelopeError.unsupportedVersion }
             func field(_ name: String, length: Int?) throws -> [UInt8] {
-                guard let s = doc.string(doc.root.member(name)) else { throw EnvelopeError.missingField(name) }
+                let s = try object.string(name, orThrow: EnvelopeError.missingField(name))
                 guard let bytes = Base64.decode(s) else { throw EnvelopeError.badBase64(name) }
                 if let length, bytes.count != length { throw EnvelopeError.badLength(name, expected: length, got: bytes.count) }
                 return bytes
@@ -120,10 +115,8 @@ public enum EthEnvelope {
     /// - Throws: `EnvelopeError.safeInner` when the plaintext is not such JSON.
     public static func unpadded(_ plaintext: SecretBytes) throws -> SecretBytes {
         try plaintext.withUnsafeBytes { raw in
-            let doc: JSONDocument
-            do { doc = try JSONDocument(parsing: raw) } catch { throw EnvelopeError.safeInner }
-            guard let data = doc.secretStringBytes(doc.root.member("data")) else { throw EnvelopeError.safeInner }
-            return data
+            let inner = try JSONObject(parsing: raw, invalid: { _ in EnvelopeError.safeInner }, notAnObject: EnvelopeError.safeInner)
+            return try inner.secretString("data", orThrow: EnvelopeError.safeInner)
         }
     }
 

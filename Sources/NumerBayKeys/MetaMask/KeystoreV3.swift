@@ -8,7 +8,9 @@ public enum KeystoreV3 {
     /// and eth-account's pbkdf2 ones c = 2^18; 2^24 leaves them a margin of 8 and 64 and stops
     /// a file from asking for hours (n = 16384, r = 8, p = 2^20 would take about seven).
     public static let maxScryptMemory = 2 << 30
+    /// The most scrypt work accepted, n·r·p (see `maxScryptMemory`).
     public static let maxScryptWork = 1 << 24
+    /// The most PBKDF2 iterations accepted (see `maxScryptMemory`).
     public static let maxPBKDF2Iterations = 1 << 24
 
     package enum KDF: Sendable {
@@ -35,10 +37,14 @@ public enum KeystoreV3 {
     }
 
     /// The account's private key. `name` only labels errors.
+    /// - Throws: `KeystoreError`.
     public static func decrypt(_ file: [UInt8], password: SecretBytes, name: String) throws -> EthAccount {
         try decrypt(parse(file), password: password, name: name)
     }
 
+    /// The account's private key from a keystore already parsed. `name` only labels errors.
+    /// - Throws: `KeystoreError.wrongPassword` when the MAC does not match, or another
+    ///   `KeystoreError`.
     public static func decrypt(_ parsed: Parsed, password: SecretBytes, name: String) throws -> EthAccount {
         let derived = try deriveKey(parsed, password: password)
         // mac = keccak256(derived key bytes 16..31 || ciphertext), built in wiped memory.
@@ -67,41 +73,43 @@ public enum KeystoreV3 {
         }
     }
 
+    /// Checks the keystore's structure and KDF costs, without the password.
+    /// - Throws: `KeystoreError.format`, `.unsupported` or `.kdfLimits`.
     public static func parse(_ file: [UInt8]) throws -> Parsed {
         try file.withUnsafeBytes { raw in
-            let doc: JSONDocument
-            do { doc = try JSONDocument(parsing: raw) } catch { throw KeystoreError.format("not JSON") }
-            guard case .object = doc.root else { throw KeystoreError.format("not a JSON object") }
-            guard doc.int(member(doc.root, "version")) == 3 else { throw KeystoreError.format("version is not 3") }
-            guard let crypto = member(doc.root, "crypto"), case .object = crypto else { throw KeystoreError.format("no crypto object") }
-            guard let cipher = doc.string(member(crypto, "cipher")) else { throw KeystoreError.format("no cipher") }
+            // Real files differ in case (`Crypto` in geth's, `crypto` in the spec's).
+            let root = try JSONObject(parsing: raw, invalid: { _ in KeystoreError.format("not JSON") },
+                                      notAnObject: KeystoreError.format("not a JSON object")).ignoringKeyCase
+            guard root.int("version") == 3 else { throw KeystoreError.format("version is not 3") }
+            let crypto = try root.object("crypto", orThrow: KeystoreError.format("no crypto object"))
+            let cipher = try crypto.string("cipher", orThrow: KeystoreError.format("no cipher"))
             guard cipher.lowercased() == "aes-128-ctr" else { throw KeystoreError.unsupported("cipher \(cipher)") }
-            func hex(_ value: JSONValue?, _ what: String) throws -> [UInt8] {
-                guard var s = doc.string(value) else { throw KeystoreError.format("no \(what)") }
+            func hex(_ object: JSONObject?, _ what: String) throws -> [UInt8] {
+                guard var s = object?.string(what) else { throw KeystoreError.format("no \(what)") }
                 if s.hasPrefix("0x") { s.removeFirst(2) }
                 guard let bytes = Hex.decode(s) else { throw KeystoreError.format("\(what) is not hex") }
                 return bytes
             }
-            let iv = try hex(member(member(crypto, "cipherparams"), "iv"), "iv")
+            let iv = try hex(crypto.object("cipherparams"), "iv")
             guard iv.count == 16 else { throw KeystoreError.format("iv must be 16 bytes, got \(iv.count)") }
-            let ciphertext = try hex(member(crypto, "ciphertext"), "ciphertext")
-            let mac = try hex(member(crypto, "mac"), "mac")
+            let ciphertext = try hex(crypto, "ciphertext")
+            let mac = try hex(crypto, "mac")
             guard mac.count == 32 else { throw KeystoreError.format("mac must be 32 bytes") }
-            guard let kdfName = doc.string(member(crypto, "kdf")) else { throw KeystoreError.format("no kdf") }
-            guard let params = member(crypto, "kdfparams"), case .object = params else { throw KeystoreError.format("no kdfparams") }
-            let salt = try hex(member(params, "salt"), "salt")
-            guard let dklen = doc.int(member(params, "dklen")) else { throw KeystoreError.format("no dklen") }
+            let kdfName = try crypto.string("kdf", orThrow: KeystoreError.format("no kdf"))
+            let params = try crypto.object("kdfparams", orThrow: KeystoreError.format("no kdfparams"))
+            let salt = try hex(params, "salt")
+            let dklen = try params.int("dklen", orThrow: KeystoreError.format("no dklen"))
             guard dklen == 32 else { throw KeystoreError.unsupported("dklen \(dklen) (only 32)") }
             let kdf: KDF
             switch kdfName.lowercased() {
             case "scrypt":
-                let n = try integer(doc, params, "scrypt", "n"), r = try integer(doc, params, "scrypt", "r")
-                let p = try integer(doc, params, "scrypt", "p")
+                let n = try integer(params, "scrypt", "n"), r = try integer(params, "scrypt", "r")
+                let p = try integer(params, "scrypt", "p")
                 try checkScrypt(n: n, r: r, p: p)
                 kdf = .scrypt(n: UInt64(n), r: UInt32(r), p: UInt32(p))
             case "pbkdf2":
-                let c = try integer(doc, params, "pbkdf2", "c")
-                guard let prf = doc.string(member(params, "prf")), prf.lowercased() == "hmac-sha256" else {
+                let c = try integer(params, "pbkdf2", "c")
+                guard let prf = params.string("prf"), prf.lowercased() == "hmac-sha256" else {
                     throw KeystoreError.unsupported("pbkdf2 prf (only hmac-sha256)")
                 }
                 guard c >= 1, c <= maxPBKDF2Iterations else {
@@ -117,10 +125,9 @@ public enum KeystoreV3 {
 
     /// A KDF parameter: a JSON integer. One too large for an Int is refused as a cost, not as
     /// a malformed file.
-    private static func integer(_ doc: JSONDocument, _ params: JSONValue, _ kdf: String, _ name: String) throws -> Int {
-        let value = member(params, name)
-        if let n = doc.int(value) { return n }
-        if doc.isIntegerLiteral(value) { throw KeystoreError.kdfLimits("\(kdf) \(name) is out of range; refused") }
+    private static func integer(_ params: JSONObject, _ kdf: String, _ name: String) throws -> Int {
+        if let n = params.int(name) { return n }
+        if params.isIntegerLiteral(name) { throw KeystoreError.kdfLimits("\(kdf) \(name) is out of range; refused") }
         throw KeystoreError.format("\(kdf) needs an integer \(name)")
     }
 
@@ -150,22 +157,17 @@ public enum KeystoreV3 {
         }
         return result
     }
-
-    /// Real files differ in case (`Crypto` in geth's, `crypto` in the spec's): match names
-    /// case-insensitively.
-    private static func member(_ value: JSONValue?, _ key: String) -> JSONValue? {
-        guard let value else { return nil }
-        if let exact = value.member(key) { return exact }
-        guard case .object(let members) = value else { return nil }
-        let wanted = key.lowercased()
-        return members.first { String(decoding: $0.key, as: UTF8.self).lowercased() == wanted }?.value
-    }
 }
 
+/// A keystore that cannot be opened: thrown by `KeystoreV3`.
 public enum KeystoreError: NBKeyError, Equatable {
+    /// The MAC did not match: a wrong password for the keystore of this name.
     case wrongPassword(String)
+    /// The file is not a V3 keystore; the text says what is wrong.
     case format(String)
+    /// A cipher, KDF, PRF or key length nbkey does not implement.
     case unsupported(String)
+    /// KDF costs refused before any work; the text gives them.
     case kdfLimits(String)
 
     public var message: String {

@@ -6,6 +6,7 @@ internal import CSodium
 public enum WrappedKeyV1 {
     /// eth_getEncryptionPublicKey, then the envelope. The wallet's answer cannot be verified, so the
     /// wallet must then eth_decrypt the new envelope and give back the key before it is returned.
+    /// - Throws: `WrapError.v1CheckFailed` when the round trip fails; the wallet's own errors.
     public static func wrap(_ key: KeyPair, with wallet: some EthereumWallet) throws -> [UInt8] {
         let recipient = try wallet.encryptionPublicKey(purpose: .lockV1)
         let plaintext = decimalList(key.secretKey)
@@ -21,6 +22,8 @@ public enum WrappedKeyV1 {
     }
 
     /// eth_decrypt of the stored envelope (JSON or 0x-hex), then the decimal list.
+    /// - Throws: `WrapError.wrongWallet` or `.badV1Plaintext`; `EnvelopeError` for a malformed
+    ///   envelope; the wallet's own errors.
     public static func unwrap(_ stored: [UInt8], with wallet: some EthereumWallet) throws -> KeyPair {
         let plaintext: SecretBytes
         do {
@@ -74,9 +77,12 @@ public enum WrappedKeyV1 {
 /// Scheme v2 (profile field `encrypted_private_key_v2`): the storage key is keccak256 of the
 /// wallet's personal_sign signature of a salt message; the key is kept in a secretbox.
 public enum WrappedKeyV2 {
+    /// What the salt message starts with; base64 of 32 random bytes follows.
     public static let saltPrefix = "Sign this to retrieve your encryption key.\n\nSalt:"
 
     /// A fresh salt message, signed by the wallet (and checked), keys the secretbox.
+    /// - Throws: `WalletError` when the signature is not the wallet's account's; the wallet's own
+    ///   errors.
     public static func wrap(_ key: KeyPair, with wallet: some EthereumWallet) throws -> [UInt8] {
         let message = saltPrefix + Base64.encode(Sodium.randomBytes(32))
         let signature = try wallet.verifiedPersonalSign(Array(message.utf8), purpose: .lockV2)
@@ -92,7 +98,10 @@ public enum WrappedKeyV2 {
 
     private static func seal(_ key: KeyPair, message: String, storageKey: SecretBytes, nonce: [UInt8]) -> [UInt8] {
         let box = SecretBox.seal(innerJSON(key.secretKey), nonce: nonce, key: storageKey)
-        return JSONWriter.object([("data", Base64.encode(nonce + box)), ("salt", message)])
+        var w = JSONWriter()
+        w.add("data", Base64.encode(nonce + box))
+        w.add("salt", message)
+        return w.bytes
     }
 
     /// keccak256 of the 65 signature bytes. Here the signature is as secret as the key it
@@ -109,28 +118,28 @@ public enum WrappedKeyV2 {
 
     /// `{"data":"<base64 private key>"}`.
     package static func innerJSON(_ secret: SecretBytes) -> SecretBytes {
-        let b64 = Base64.encodeSecret(secret)
-        let prefix = Array("{\"data\":\"".utf8), suffix = Array("\"}".utf8)
-        let out = SecretBytes(count: prefix.count + b64.count + suffix.count)
-        out.withUnsafeMutableBytes { o in
-            o.copyBytes(from: prefix)
-            b64.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: o[prefix.count...]).copyBytes(from: $0) }
-            UnsafeMutableRawBufferPointer(rebasing: o[(prefix.count + b64.count)...]).copyBytes(from: suffix)
-        }
-        return out
+        var w = JSONWriter()
+        w.add("data", secret: Base64.encodeSecret(secret))
+        return w.secretBytes
     }
 
+    /// What `unwrap` found.
     public struct Unwrapped {
+        /// The NumerBay key pair.
         public let key: KeyPair
         /// The box opened with the 0/1 form of the signature (some hardware wallets).
         public let usedZeroBasedV: Bool
     }
 
     /// The salt message a stored string asks the wallet to sign.
+    /// - Throws: `WrapError.v2Format`.
     public static func saltMessage(of stored: [UInt8]) throws -> String {
         try parse(stored).message
     }
 
+    /// Signs the stored salt message with the wallet and opens the box with either form of `v`.
+    /// - Throws: `WrapError.v2Format` or `.wrongWallet`; `WalletError` for a signature not by the
+    ///   wallet's account; the wallet's own errors.
     public static func unwrap(_ stored: [UInt8], with wallet: some EthereumWallet) throws -> Unwrapped {
         let (message, nonce, box) = try parse(stored)
         let signature = try wallet.verifiedPersonalSign(Array(message.utf8), purpose: .unlockV2)
@@ -142,11 +151,9 @@ public enum WrappedKeyV2 {
         }
         guard let (inner, v) = opened else { throw WrapError.wrongWallet }
         let secret: SecretBytes = try inner.withUnsafeBytes { raw in
-            let doc: JSONDocument
-            do { doc = try JSONDocument(parsing: raw) } catch { throw WrapError.v2Format("inner plaintext is not JSON") }
-            guard let b64 = doc.secretStringBytes(doc.root.member("data")) else {
-                throw WrapError.v2Format("inner plaintext has no \"data\" string")
-            }
+            let noData = WrapError.v2Format("inner plaintext has no \"data\" string")
+            let inner = try JSONObject(parsing: raw, invalid: { _ in WrapError.v2Format("inner plaintext is not JSON") }, notAnObject: noData)
+            let b64 = try inner.secretString("data", orThrow: noData)
             guard let key = b64.withUnsafeBytes({ Base64.decodeSecret(bytes: $0) }), key.count == Sizes.secretKey else {
                 throw WrapError.v2Format("inner private key is not base64 of 32 bytes")
             }
@@ -157,11 +164,10 @@ public enum WrappedKeyV2 {
 
     private static func parse(_ stored: [UInt8]) throws -> (message: String, nonce: [UInt8], box: [UInt8]) {
         try stored.withUnsafeBytes { raw in
-            let doc: JSONDocument
-            do { doc = try JSONDocument(parsing: raw) } catch { throw WrapError.v2Format("not JSON") }
-            guard case .object = doc.root else { throw WrapError.v2Format("not a JSON object") }
-            guard let data = doc.string(doc.root.member("data")) else { throw WrapError.v2Format("no \"data\" string") }
-            guard let salt = doc.string(doc.root.member("salt")) else { throw WrapError.v2Format("no \"salt\" string") }
+            let object = try JSONObject(parsing: raw, invalid: { _ in WrapError.v2Format("not JSON") },
+                                        notAnObject: WrapError.v2Format("not a JSON object"))
+            let data = try object.string("data", orThrow: WrapError.v2Format("no \"data\" string"))
+            let salt = try object.string("salt", orThrow: WrapError.v2Format("no \"salt\" string"))
             guard salt.hasPrefix(saltPrefix), let saltBytes = Base64.decode(String(salt.dropFirst(saltPrefix.count))),
                   saltBytes.count == 32 else {
                 throw WrapError.v2Format("salt is not \"\(saltPrefix.replacingNewlines)\" + base64 of 32 bytes")
@@ -181,11 +187,19 @@ private extension String {
 
 /// What `nbkey unwrap` is given: the stored string itself, or a profile JSON object holding it.
 public struct WrappedKeyInput {
-    public enum Scheme: String, Sendable { case v1, v2 }
+    /// Which wrapping a stored string uses.
+    public enum Scheme: String, Sendable {
+        /// `WrappedKeyV1`: the profile's `encrypted_private_key`.
+        case v1
+        /// `WrappedKeyV2`: the profile's `encrypted_private_key_v2`.
+        case v2
+    }
 
     /// One wrapped form of the key.
     public struct Candidate {
+        /// The scheme that opens `stored`.
         public let scheme: Scheme
+        /// The stored string's bytes, as NumerBay keeps them.
         public let stored: [UInt8]
         /// The profile's public key for this scheme, when it was given.
         public let expectedPublicKey: PublicKey?
@@ -195,11 +209,15 @@ public struct WrappedKeyInput {
     /// then v1.
     public let candidates: [Candidate]
 
+    /// The first candidate's scheme.
     public var scheme: Scheme { candidates[0].scheme }
+    /// The first candidate's stored string.
     public var stored: [UInt8] { candidates[0].stored }
+    /// The first candidate's public key from the profile, if given.
     public var expectedPublicKey: PublicKey? { candidates[0].expectedPublicKey }
 
     /// Detects the scheme.
+    /// - Throws: `WrapError.inputFormat`.
     public init(_ text: [UInt8]) throws {
         let trimmed = text.drop { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
         if trimmed.starts(with: Array("0x".utf8)) || trimmed.starts(with: Array("0X".utf8)) {
@@ -207,28 +225,23 @@ public struct WrappedKeyInput {
             return
         }
         candidates = try text.withUnsafeBytes { raw -> [Candidate] in
-            let doc: JSONDocument
-            do { doc = try JSONDocument(parsing: raw) } catch let e as JSONError { throw WrapError.inputFormat(e.message) }
-            guard case .object = doc.root else { throw WrapError.inputFormat("not a JSON object") }
+            let object = try JSONObject(parsing: raw, invalid: { WrapError.inputFormat($0.message) },
+                                        notAnObject: WrapError.inputFormat("not a JSON object"))
             func publicKey(_ field: String) throws -> PublicKey? {
-                guard let v = doc.root.member(field) else { return nil }
-                if case .null = v { return nil }
-                guard let s = doc.string(v), let pk = try? PublicKey(base64: s) else {
-                    throw WrapError.inputFormat("\(field) is not base64 of 32 bytes")
-                }
+                let notAKey = WrapError.inputFormat("\(field) is not base64 of 32 bytes")
+                guard let s = try object.optionalString(field, orThrow: notAKey) else { return nil }
+                guard let pk = try? PublicKey(base64: s) else { throw notAKey }
                 return pk
             }
             var found: [Candidate] = []
             for (field, pkField, scheme) in [("encrypted_private_key_v2", "public_key_v2", Scheme.v2),
                                              ("encrypted_private_key", "public_key", Scheme.v1)] {
-                guard let v = doc.root.member(field) else { continue }
-                if case .null = v { continue }
-                guard let s = doc.stringBytes(v) else { throw WrapError.inputFormat("\(field) is not a string") }
+                guard let s = try object.optionalStringBytes(field, orThrow: WrapError.inputFormat("\(field) is not a string")) else { continue }
                 found.append(Candidate(scheme: scheme, stored: s, expectedPublicKey: try publicKey(pkField)))
             }
             if !found.isEmpty { return found }
-            if doc.root.member("version") != nil { return [Candidate(scheme: .v1, stored: text, expectedPublicKey: nil)] }
-            if doc.root.member("salt") != nil || doc.root.member("data") != nil {
+            if object.contains("version") { return [Candidate(scheme: .v1, stored: text, expectedPublicKey: nil)] }
+            if object.contains("salt") || object.contains("data") {
                 return [Candidate(scheme: .v2, stored: text, expectedPublicKey: nil)]
             }
             throw WrapError.inputFormat("no encrypted_private_key or encrypted_private_key_v2, and not a wrapped key")
@@ -237,6 +250,9 @@ public struct WrappedKeyInput {
 
     /// The key, from the first candidate the wallet opens; a later candidate is tried only when
     /// the wallet did not wrap an earlier one.
+    /// - Throws: `WrapError.wrongWallet` when no candidate opens, `.publicKeyMismatch` when the
+    ///   profile's public key is not the unwrapped key's; otherwise what `WrappedKeyV1.unwrap` or
+    ///   `WrappedKeyV2.unwrap` throws.
     public func unwrap(with wallet: some EthereumWallet) throws -> Unwrapped {
         for (i, candidate) in candidates.enumerated() {
             do {
@@ -259,7 +275,9 @@ public struct WrappedKeyInput {
         throw WrapError.wrongWallet
     }
 
+    /// What `unwrap` found, and how.
     public struct Unwrapped {
+        /// The NumerBay key pair.
         public let key: KeyPair
         /// The scheme that opened.
         public let scheme: Scheme
@@ -268,12 +286,20 @@ public struct WrappedKeyInput {
     }
 }
 
+/// A wrapped key that cannot be made or opened: thrown by `WrappedKeyV1`, `WrappedKeyV2` and
+/// `WrappedKeyInput`.
 public enum WrapError: NBKeyError, Equatable {
+    /// The wallet's decryption or signature does not open the stored key.
     case wrongWallet
+    /// A v1 plaintext that is not 32 comma-separated numbers 0-255.
     case badV1Plaintext
+    /// A v2 stored string that is not `{"data":…,"salt":…}` as the web app writes it.
     case v2Format(String)
+    /// The input is neither a stored string nor a profile holding one.
     case inputFormat(String)
+    /// The profile's public key in this field is not the unwrapped key's.
     case publicKeyMismatch(field: String)
+    /// The wallet could not open the v1 envelope just made to its encryption public key.
     case v1CheckFailed
 
     public var message: String {
@@ -285,9 +311,5 @@ public enum WrapError: NBKeyError, Equatable {
         case .publicKeyMismatch(let field): return "the profile's \(field) does not belong to the unwrapped private key"
         case .v1CheckFailed: return "the wallet could not open the v1 wrapped key it was just given: its encryption public key is wrong"
         }
-    }
-
-    public var hint: String? {
-        self == .wrongWallet ? "check that the wallet source is the account registered on NumerBay ('nbkey wallet address')" : nil
     }
 }

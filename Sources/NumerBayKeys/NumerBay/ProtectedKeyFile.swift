@@ -5,9 +5,12 @@ internal import CSodium
 /// `{"format":"nbkey-protected-key/1","public_key":…,"kdf":"argon2id","opslimit":…,
 /// "memlimit":…,"salt":…,"nonce":…,"ciphertext":…}` (docs/CLI.md).
 public enum ProtectedKeyFile {
+    /// The `format` member's value: what tells a protected key file from a plain one.
     public static let format = "nbkey-protected-key/1"
-    /// Between libsodium's interactive (2, 64 MiB) and moderate (3, 256 MiB) limits.
+    /// Argon2id's passes when none is given: between libsodium's interactive (2, 64 MiB) and
+    /// moderate (3, 256 MiB) limits.
     public static let defaultOpsLimit = 3
+    /// 64 MiB: Argon2id's memory cost when none is given.
     public static let defaultMemLimit = 64 << 20
     package static let opsLimitRange = 1...16
     package static let memLimitRange = 8192...(1 << 30)
@@ -15,11 +18,12 @@ public enum ProtectedKeyFile {
     /// True when `file` is a JSON object whose "format" is ours (it may still be malformed).
     public static func isProtected(_ file: SecretBytes) -> Bool {
         file.withUnsafeBytes { raw in
-            guard let doc = try? JSONDocument(parsing: raw) else { return false }
-            return doc.root.member("format") != nil
+            JSONObject(parsing: raw)?.contains("format") ?? false
         }
     }
 
+    /// The protected file's JSON text, with a fresh salt and nonce.
+    /// - Throws: `ProtectedKeyError.kdfLimits` for costs outside 1-16 passes, 8 KiB-1 GiB.
     public static func protect(_ pair: KeyPair, passphrase: SecretBytes,
                                opsLimit: Int = defaultOpsLimit, memLimit: Int = defaultMemLimit) throws -> [UInt8] {
         try protect(pair, passphrase: passphrase, salt: Sodium.randomBytes(Argon2id.saltLength),
@@ -30,32 +34,34 @@ public enum ProtectedKeyFile {
         let key = try deriveKey(passphrase, salt: salt, opsLimit: opsLimit, memLimit: memLimit)
         let box = SecretBox.seal(KeyFile.serialize(pair), nonce: nonce, key: key)
         var w = JSONWriter()
-        w.raw("{\"format\":"); w.string(format)
-        w.raw(",\"public_key\":"); w.string(pair.publicKey.base64)
-        w.raw(",\"kdf\":\"argon2id\",\"opslimit\":\(opsLimit),\"memlimit\":\(memLimit),\"salt\":"); w.string(Base64.encode(salt))
-        w.raw(",\"nonce\":"); w.string(Base64.encode(nonce))
-        w.raw(",\"ciphertext\":"); w.string(Base64.encode(box))
-        w.raw("}")
+        w.add("format", format)
+        w.add("public_key", pair.publicKey.base64)
+        w.add("kdf", "argon2id")
+        w.add("opslimit", opsLimit)
+        w.add("memlimit", memLimit)
+        w.add("salt", Base64.encode(salt))
+        w.add("nonce", Base64.encode(nonce))
+        w.add("ciphertext", Base64.encode(box))
         return w.bytes
     }
 
+    /// The key pair inside, once the file's costs are checked and its box opens.
+    /// - Throws: `ProtectedKeyError`, or `KeyError.mismatch` when the file's public key is not the
+    ///   one inside.
     public static func unprotect(_ file: SecretBytes, passphrase: SecretBytes) throws -> KeyPair {
         let (publicKey, salt, nonce, box, ops, mem) = try file.withUnsafeBytes { raw in
-            let doc: JSONDocument
-            do { doc = try JSONDocument(parsing: raw) } catch { throw ProtectedKeyError.format("not JSON") }
-            guard doc.string(doc.root.member("format")) == format else {
-                throw ProtectedKeyError.format("format is not \(format)")
-            }
-            guard doc.string(doc.root.member("kdf")) == "argon2id" else { throw ProtectedKeyError.format("kdf is not argon2id") }
+            let notOurs = ProtectedKeyError.format("format is not \(format)")
+            let object = try JSONObject(parsing: raw, invalid: { _ in ProtectedKeyError.format("not JSON") }, notAnObject: notOurs)
+            guard object.string("format") == format else { throw notOurs }
+            guard object.string("kdf") == "argon2id" else { throw ProtectedKeyError.format("kdf is not argon2id") }
             func b64(_ name: String, _ length: Int?) throws -> [UInt8] {
-                guard let s = doc.string(doc.root.member(name)), let v = Base64.decode(s), length == nil || v.count == length else {
+                guard let s = object.string(name), let v = Base64.decode(s), length == nil || v.count == length else {
                     throw ProtectedKeyError.format("\(name) is not valid base64\(length.map { " of \($0) bytes" } ?? "")")
                 }
                 return v
             }
-            guard let ops = doc.int(doc.root.member("opslimit")), let mem = doc.int(doc.root.member("memlimit")) else {
-                throw ProtectedKeyError.format("no opslimit or memlimit")
-            }
+            let noLimits = ProtectedKeyError.format("no opslimit or memlimit")
+            let ops = try object.int("opslimit", orThrow: noLimits), mem = try object.int("memlimit", orThrow: noLimits)
             return (try PublicKey(bytes: b64("public_key", 32)), try b64("salt", Argon2id.saltLength),
                     try b64("nonce", Sizes.secretboxNonce), try b64("ciphertext", nil), ops, mem)
         }
@@ -83,9 +89,13 @@ public enum ProtectedKeyFile {
     }
 }
 
+/// A protected key file that cannot be opened or made: thrown by `ProtectedKeyFile`.
 public enum ProtectedKeyError: NBKeyError, Equatable {
+    /// The box did not open: a wrong passphrase, or a changed file.
     case wrongPassphrase
+    /// The file is not a protected key file; the text says what is wrong.
     case format(String)
+    /// Argon2id costs outside what nbkey accepts (or that libsodium could not meet).
     case kdfLimits(opsLimit: Int, memLimit: Int)
 
     public var message: String {

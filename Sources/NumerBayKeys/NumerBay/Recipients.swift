@@ -2,10 +2,12 @@
 /// blank lines ignored), or the JSON the NumerBay API returns for sales, where every object with
 /// a `buyer_public_key` is an order and its `id` names the output.
 public struct Recipient: Equatable, Sendable {
+    /// The key the file is sealed to.
     public let publicKey: PublicKey
     /// The order id, when the list came from the sales JSON.
     public let orderID: String?
 
+    /// A recipient, named by its order when it has one.
     public init(publicKey: PublicKey, orderID: String? = nil) {
         self.publicKey = publicKey
         self.orderID = orderID
@@ -21,12 +23,15 @@ public struct Recipient: Equatable, Sendable {
 
     /// An order of the sales JSON that cannot be sealed to: its id and why.
     public struct UnusableOrder: Equatable, Sendable {
+        /// The order's id, or "without id".
         public let id: String
+        /// Why it cannot be sealed to: no key, or a key that is not base64 of 32 bytes.
         public let reason: String
     }
 
     /// The recipients of a list, and the sales JSON's orders that have no usable key (each gets
     /// its own error; the others are sealed).
+    /// - Throws: `RecipientError`.
     public static func parseList(_ bytes: [UInt8]) throws -> (recipients: [Recipient], unusable: [UnusableOrder]) {
         let first = bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
         if first == UInt8(ascii: "[") || first == UInt8(ascii: "{") { return try parseSales(bytes) }
@@ -50,31 +55,23 @@ public struct Recipient: Equatable, Sendable {
             var out: [Recipient] = []
             var unusable: [UnusableOrder] = []
             func visit(_ value: JSONValue) throws {
-                switch value {
-                case .object(let members):
-                    if let pkValue = value.member("buyer_public_key") {
-                        var id: String?
-                        switch value.member("id") {
-                        case .number(let r)?: id = String(decoding: raw[r], as: UTF8.self)
-                        case .string?: id = doc.string(value.member("id"))
-                        default: id = nil
-                        }
-                        if let i = id, i.isEmpty || !i.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
-                            throw RecipientError.json("order id \"\(i)\" cannot name a file")
-                        }
-                        guard let text = doc.string(pkValue), let key = try? PublicKey(base64: text) else {
-                            let why = pkValue.isNull ? "has no buyer_public_key" : "buyer_public_key is not base64 of 32 bytes"
-                            unusable.append(UnusableOrder(id: id ?? "without id", reason: why))
-                            return
-                        }
-                        out.append(Recipient(publicKey: key, orderID: id))
-                    } else {
-                        for m in members { try visit(m.value) }
+                if let order = doc.object(value), order.contains("buyer_public_key") {
+                    let id = order.numberText("id") ?? order.string("id")
+                    if let i = id, i.isEmpty || !i.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+                        throw RecipientError.json("order id \"\(i)\" cannot name a file")
                     }
-                case .array(let items):
-                    for item in items { try visit(item) }
-                default:
-                    break
+                    guard let text = order.string("buyer_public_key"), let key = try? PublicKey(base64: text) else {
+                        let why = order.isAbsentOrNull("buyer_public_key") ? "has no buyer_public_key" : "buyer_public_key is not base64 of 32 bytes"
+                        unusable.append(UnusableOrder(id: id ?? "without id", reason: why))
+                        return
+                    }
+                    out.append(Recipient(publicKey: key, orderID: id))
+                    return
+                }
+                switch value {
+                case .object(let members): for m in members { try visit(m.value) }
+                case .array(let items): for item in items { try visit(item) }
+                default: break
                 }
             }
             try visit(doc.root)
@@ -84,16 +81,13 @@ public struct Recipient: Equatable, Sendable {
     }
 }
 
-private extension JSONValue {
-    var isNull: Bool {
-        if case .null = self { return true }
-        return false
-    }
-}
-
+/// A recipients list that cannot be used: thrown by `Recipient.parseList`.
 public enum RecipientError: NBKeyError, Equatable {
+    /// This line (counted from 1) is not a base64 public key of 32 bytes.
     case badLine(Int)
+    /// The sales JSON is invalid, or an order id cannot name a file.
     case json(String)
+    /// The list has no public key at all.
     case empty
 
     public var message: String {

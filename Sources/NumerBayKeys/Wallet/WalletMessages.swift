@@ -2,29 +2,34 @@
 /// events. Everything in them comes from a web page and a wallet, so it is parsed strictly and
 /// any text meant for a person is cleaned before it can reach a terminal.
 public struct WalletAnswer {
+    /// How the wallet answered.
     public enum Outcome {
+        /// The request's result.
         case result(WalletValue)
         /// An EIP-1193 error: 4001 rejected, 4100 unauthorized, 4200 unsupported, -32603 internal.
         case error(code: Int, message: String)
     }
 
+    /// The id of the request answered, as nbkey issued it.
     public let id: String
+    /// The result or the error.
     public let outcome: Outcome
 
     /// `{"id":…,"result":…}` or `{"id":…,"error":{"code":…,"message":…}}`.
+    /// - Throws: `WalletMessageError.malformed`.
     public init(json: [UInt8]) throws {
         (id, outcome) = try json.withUnsafeBytes { raw -> (String, Outcome) in
-            let doc = try WalletMessageError.document(raw)
-            guard let id = doc.string(doc.root.member("id")), !id.isEmpty, id.utf8.count <= 64 else {
+            let object = try WalletMessageError.object(raw)
+            guard let id = object.string("id"), !id.isEmpty, id.utf8.count <= 64 else {
                 throw WalletMessageError.malformed("no \"id\" string")
             }
-            let result = doc.root.member("result"), error = doc.root.member("error")
-            switch (result, error) {
-            case (let result?, nil):
-                return (id, .result(WalletValue(doc, result)))
-            case (nil, let error?):
-                guard let code = doc.int(error.member("code")) else { throw WalletMessageError.malformed("error without a numeric code") }
-                return (id, .error(code: code, message: WalletText.clean(doc.string(error.member("message")) ?? "")))
+            switch (object.contains("result"), object.contains("error")) {
+            case (true, false):
+                return (id, .result(WalletValue(object, "result")))
+            case (false, true):
+                let error = object.object("error")
+                guard let code = error?.int("code") else { throw WalletMessageError.malformed("error without a numeric code") }
+                return (id, .error(code: code, message: WalletText.clean(error?.string("message") ?? "")))
             default:
                 throw WalletMessageError.malformed("needs exactly one of \"result\" and \"error\"")
             }
@@ -35,18 +40,20 @@ public struct WalletAnswer {
 /// A wallet's result: a string (personal_sign, eth_getEncryptionPublicKey, eth_decrypt), a list of
 /// strings (eth_requestAccounts) or something else, which no request nbkey makes expects.
 public enum WalletValue {
+    /// A string, in wiped memory: eth_decrypt's is a secret.
     case string(SecretBytes)
+    /// A list of strings.
     case strings([String])
+    /// Anything else.
     case other
 
-    fileprivate init(_ doc: JSONDocument, _ value: JSONValue) {
-        switch value {
-        case .string:
-            self = doc.secretStringBytes(value).map(WalletValue.string) ?? .other
-        case .array(let items):
-            let strings = items.compactMap { doc.string($0) }
+    fileprivate init(_ object: JSONObject, _ key: String) {
+        if let string = object.secretString(key) {
+            self = .string(string)
+        } else if let items = object.strings(key) {
+            let strings = items.compactMap { $0 }
             self = strings.count == items.count ? .strings(strings) : .other
-        default:
+        } else {
             self = .other
         }
     }
@@ -58,26 +65,29 @@ public enum WalletEvent: Equatable {
     case wallet(name: String, rdns: String)
     /// Neither an EIP-6963 announcement nor window.ethereum.
     case noWallet
+    /// EIP-1193 `accountsChanged`: the accounts now exposed, the selected one first.
     case accountsChanged([String])
+    /// EIP-1193 `disconnect`, its message cleaned for a terminal.
     case disconnect(code: Int?, message: String)
 
+    /// `{"event":"wallet"|"no-wallet"|"accountsChanged"|"disconnect",…}`.
+    /// - Throws: `WalletMessageError.malformed`.
     public init(json: [UInt8]) throws {
         self = try json.withUnsafeBytes { raw in
-            let doc = try WalletMessageError.document(raw)
-            switch doc.string(doc.root.member("event")) {
+            let object = try WalletMessageError.object(raw)
+            switch object.string("event") {
             case "wallet":
-                return .wallet(name: WalletText.clean(doc.string(doc.root.member("name")) ?? "", limit: 60),
-                               rdns: WalletText.clean(doc.string(doc.root.member("rdns")) ?? "", limit: 60))
+                return .wallet(name: WalletText.clean(object.string("name") ?? "", limit: 60),
+                               rdns: WalletText.clean(object.string("rdns") ?? "", limit: 60))
             case "no-wallet":
                 return .noWallet
             case "accountsChanged":
-                guard case .array(let items)? = doc.root.member("accounts") else {
+                guard let items = object.strings("accounts") else {
                     throw WalletMessageError.malformed("accountsChanged without an accounts list")
                 }
-                return .accountsChanged(items.compactMap { doc.string($0) })
+                return .accountsChanged(items.compactMap { $0 })
             case "disconnect":
-                return .disconnect(code: doc.int(doc.root.member("code")),
-                                   message: WalletText.clean(doc.string(doc.root.member("message")) ?? ""))
+                return .disconnect(code: object.int("code"), message: WalletText.clean(object.string("message") ?? ""))
             default:
                 throw WalletMessageError.malformed("unknown event")
             }
@@ -85,7 +95,9 @@ public enum WalletEvent: Equatable {
     }
 }
 
+/// What the bridge page posted cannot be read: thrown by `WalletAnswer` and `WalletEvent`.
 public enum WalletMessageError: NBKeyError, Equatable {
+    /// Not the JSON the page sends; the text says what is wrong.
     case malformed(String)
 
     public var message: String {
@@ -94,17 +106,16 @@ public enum WalletMessageError: NBKeyError, Equatable {
         }
     }
 
-    fileprivate static func document(_ raw: UnsafeRawBufferPointer) throws -> JSONDocument {
-        let doc: JSONDocument
-        do { doc = try JSONDocument(parsing: raw) } catch { throw WalletMessageError.malformed("not JSON") }
-        guard case .object = doc.root else { throw WalletMessageError.malformed("not a JSON object") }
-        return doc
+    fileprivate static func object(_ raw: UnsafeRawBufferPointer) throws -> JSONObject {
+        try JSONObject(parsing: raw, invalid: { _ in WalletMessageError.malformed("not JSON") },
+                       notAnObject: WalletMessageError.malformed("not a JSON object"))
     }
 }
 
 /// Text from a wallet or a web page, made safe for one line of a terminal: control and format
 /// characters become spaces, and it is cut at `limit` characters.
 public enum WalletText {
+    /// `text` on one line, safe for a terminal, at most `limit` characters and an ellipsis.
     public static func clean(_ text: String, limit: Int = 160) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
@@ -117,41 +128,5 @@ public enum WalletText {
             }
         }
         return out
-    }
-}
-
-/// A JSON object of string and string-list members, written as JSON.stringify would.
-public struct JSONObjectWriter {
-    private var writer = JSONWriter()
-    private var count = 0
-
-    public init() {}
-
-    public mutating func add(_ key: String, _ value: String) {
-        member(key)
-        writer.string(value)
-    }
-
-    public mutating func add(_ key: String, _ values: [String]) {
-        member(key)
-        writer.raw("[")
-        for (i, value) in values.enumerated() {
-            if i > 0 { writer.raw(",") }
-            writer.string(value)
-        }
-        writer.raw("]")
-    }
-
-    private mutating func member(_ key: String) {
-        writer.raw(count == 0 ? "{" : ",")
-        count += 1
-        writer.string(key)
-        writer.raw(":")
-    }
-
-    public var bytes: [UInt8] {
-        var w = writer
-        w.raw(count == 0 ? "{}" : "}")
-        return w.bytes
     }
 }
