@@ -1,4 +1,3 @@
-internal import CSodium
 
 /// Keystore V3 files (geth, MyEtherWallet, eth-account, Foundry): scrypt or PBKDF2-HMAC-SHA256,
 /// AES-128-CTR, and a Keccak-256 MAC checked in constant time before anything is decrypted.

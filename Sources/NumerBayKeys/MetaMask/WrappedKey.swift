@@ -1,4 +1,3 @@
-internal import CSodium
 
 /// Scheme v1 (legacy, profile field `encrypted_private_key`): the NumerBay private key written as
 /// `Uint8Array.prototype.toString()` prints it (`7,181,0,…`), in an eth-sig-util envelope to the

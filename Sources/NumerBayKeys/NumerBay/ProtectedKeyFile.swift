@@ -1,4 +1,3 @@
-internal import CSodium
 
 /// A NumerBay key file at rest under a passphrase: Argon2id (libsodium's crypto_pwhash) derives
 /// a secretbox key; the plain key file's export form is sealed with crypto_secretbox_easy.

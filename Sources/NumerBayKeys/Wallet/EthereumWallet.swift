@@ -1,4 +1,3 @@
-internal import CSodium
 
 /// What nbkey asks of an Ethereum wallet: the four EIP-1193 requests MetaMask serves. An
 /// `EthAccount` answers them from a secret it holds; the browser bridge relays them to the user's
